@@ -1,0 +1,259 @@
+//! `book.toml`: the book's metadata and the list of its chapters.
+//!
+//! Parsing happens in two passes. The first walks the TOML document with spans and
+//! rejects unknown keys (naming the line and the nearest valid key), the second
+//! deserializes the known keys into typed values with serde.
+
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::de::DeTable;
+use toml::Spanned;
+
+use crate::error::{Error, Location, Result};
+
+/// Keys allowed under `[book]`, in the order the README documents them.
+pub const BOOK_KEYS: &[&str] = &[
+    "title",
+    "subtitle",
+    "authors",
+    "language",
+    "identifier",
+    "date",
+    "publisher",
+    "description",
+    "cover",
+    "chapters",
+];
+
+/// Top-level tables allowed in `book.toml`.
+const TABLES: &[&str] = &["book"];
+
+/// The contents of `book.toml`, with spans kept where later errors need a line.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookToml {
+    /// The `[book]` table.
+    pub book: BookTable,
+}
+
+/// The `[book]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookTable {
+    /// Title (required).
+    pub title: Spanned<String>,
+    /// Subtitle.
+    pub subtitle: Option<String>,
+    /// Authors, in the order they are credited.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// BCP 47 language tag; `zh-CN` when absent.
+    pub language: Option<Spanned<String>>,
+    /// A unique identifier such as `urn:isbn:…`; derived from the book when absent.
+    pub identifier: Option<Spanned<String>>,
+    /// Publication date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD` or a full timestamp).
+    pub date: Option<Spanned<DateValue>>,
+    /// Publisher.
+    pub publisher: Option<String>,
+    /// A short description of the book.
+    pub description: Option<String>,
+    /// Cover image, relative to `book.toml`.
+    pub cover: Option<Spanned<String>>,
+    /// Chapter files relative to `book.toml`, in reading order.
+    pub chapters: Option<Vec<Spanned<String>>>,
+}
+
+/// A date as written in TOML: a string, or a bare TOML date/datetime.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum DateValue {
+    /// `date = "2021-11"`
+    Text(String),
+    /// `date = 2021-11-30`
+    Toml(toml::value::Datetime),
+}
+
+impl DateValue {
+    /// The date as text, in the form it was written.
+    pub fn as_text(&self) -> String {
+        match self {
+            DateValue::Text(s) => s.trim().to_string(),
+            DateValue::Toml(d) => d.to_string(),
+        }
+    }
+}
+
+/// Reads `book.toml` text (already loaded from `path`) into a typed configuration.
+pub fn parse(path: &Path, text: &str) -> Result<BookToml> {
+    let at = |span: Option<Range<usize>>| match span {
+        Some(span) => Location::line(path, line_of(text, span.start)),
+        None => Location::file(path),
+    };
+    let document = DeTable::parse(text).map_err(|e| {
+        Error::input(
+            at(e.span()),
+            format!("TOML syntax error: {}", first_line(e.message())),
+            "fix the syntax (strings need quotes, lists look like [\"a\", \"b\"])",
+        )
+    })?;
+    check_keys(document.get_ref(), |span| at(Some(span)))?;
+    toml::from_str::<BookToml>(text).map_err(|e| {
+        Error::input(
+            at(e.span()),
+            format!("invalid value: {}", first_line(e.message())),
+            "see README.md for the keys of book.toml and their types",
+        )
+    })
+}
+
+/// Rejects unknown tables and keys, suggesting the closest known one.
+fn check_keys(document: &DeTable<'_>, at: impl Fn(Range<usize>) -> Location) -> Result<()> {
+    for (key, value) in document.iter() {
+        let name: &str = key.get_ref();
+        if !TABLES.contains(&name) {
+            return Err(unknown(&at(key.span()), name, "book.toml", TABLES));
+        }
+        let Some(table) = value.get_ref().as_table() else {
+            return Err(Error::input(
+                at(key.span()),
+                format!("`{name}` must be a table"),
+                format!("write it as a [{name}] section"),
+            ));
+        };
+        for (inner, _) in table.iter() {
+            let inner_name: &str = inner.get_ref();
+            if !BOOK_KEYS.contains(&inner_name) {
+                return Err(unknown(
+                    &at(inner.span()),
+                    inner_name,
+                    &format!("[{name}]"),
+                    BOOK_KEYS,
+                ));
+            }
+        }
+    }
+    if document.get("book").is_none() {
+        return Err(Error::input(
+            at(0..0),
+            "no [book] table",
+            "start the file with [book] and a title = \"…\" line",
+        ));
+    }
+    Ok(())
+}
+
+fn unknown(location: &Location, name: &str, place: &str, known: &[&str]) -> Error {
+    let hint = match closest(name, known) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("valid keys are: {}", known.join(", ")),
+    };
+    Error::input(
+        location.clone(),
+        format!("unknown key `{name}` in {place}"),
+        hint,
+    )
+}
+
+/// The known name closest to `name`, when it is close enough to be a plausible typo.
+fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(name, k), *k))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+/// 1-based line number of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+fn first_line(message: &str) -> &str {
+    message.lines().next().unwrap_or(message).trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<BookToml> {
+        parse(Path::new("book.toml"), text)
+    }
+
+    #[test]
+    fn reads_every_documented_key() {
+        let t = parse_str(
+            r#"
+[book]
+title = "书名"
+subtitle = "副题"
+authors = ["甲", "乙"]
+language = "zh-TW"
+identifier = "urn:isbn:9780000000000"
+date = 2021-11-30
+publisher = "出版社"
+description = "简介"
+cover = "cover.png"
+chapters = ["a.md", "b.md"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(t.book.title.get_ref(), "书名");
+        assert_eq!(t.book.authors, ["甲", "乙"]);
+        assert_eq!(t.book.date.unwrap().get_ref().as_text(), "2021-11-30");
+        assert_eq!(t.book.chapters.unwrap().len(), 2);
+        // every key the checker accepts is one serde knows (and the other way round)
+        assert_eq!(BOOK_KEYS.len(), 10);
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_suggests() {
+        let e = parse_str("[book]\ntitle = \"x\"\nauthor = [\"a\"]\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "book.toml:3: unknown key `author` in [book]; did you mean `authors`?"
+        );
+    }
+
+    #[test]
+    fn unknown_table_is_rejected() {
+        let e = parse_str("[book]\ntitle = \"x\"\n[bok]\n").unwrap_err();
+        assert!(
+            e.to_string().starts_with("book.toml:3: unknown key `bok`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn syntax_error_has_a_line() {
+        let e = parse_str("[book]\ntitle = \"x\"\nauthors = [\"a\",\n").unwrap_err();
+        assert!(e.to_string().starts_with("book.toml:"), "{e}");
+        assert!(e.to_string().contains("TOML syntax error"), "{e}");
+    }
+
+    #[test]
+    fn missing_title_and_wrong_types_are_errors() {
+        let e = parse_str("[book]\nsubtitle = \"x\"\n").unwrap_err();
+        assert!(e.to_string().contains("title"), "{e}");
+        let e = parse_str("[book]\ntitle = 3\n").unwrap_err();
+        assert!(
+            e.to_string().starts_with("book.toml:2: invalid value"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn line_numbers_are_one_based() {
+        assert_eq!(line_of("a\nb\nc", 0), 1);
+        assert_eq!(line_of("a\nb\nc", 2), 2);
+        assert_eq!(line_of("a\nb\nc", 99), 3);
+    }
+}
