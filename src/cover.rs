@@ -1,0 +1,402 @@
+//! The cover image: the author's picture, checked and re-encoded, or a typographic
+//! cover drawn from the title, subtitle and authors in the bundled fonts.
+
+use std::io::Cursor;
+
+use ab_glyph::{Font as _, FontRef, Glyph, GlyphId, PxScale};
+use image::{ImageFormat, ImageReader, Limits, Rgb, RgbImage};
+
+use crate::error::{Error, Location, Result};
+use crate::fonts::Face;
+use crate::model::{Book, CoverSource, Metadata};
+use crate::script::is_wide;
+
+/// Largest cover width in pixels (the EPUB cover is scaled to fit 1600×2560).
+pub const MAX_WIDTH: u32 = 1600;
+/// Largest cover height in pixels.
+pub const MAX_HEIGHT: u32 = 2560;
+
+/// The book's cover as JPEG bytes: the author's image when `cover` is set, otherwise
+/// a typographic cover.
+pub fn prepare(book: &Book) -> Result<Vec<u8>> {
+    match &book.cover {
+        Some(source) => from_image(source),
+        None => Ok(encode(&draw(&book.metadata))),
+    }
+}
+
+/// Reads the author's cover: PNG, JPEG or WebP, scaled to fit 1600×2560, re-encoded as
+/// JPEG (which also drops every metadata block the original carried).
+pub fn from_image(source: &CoverSource) -> Result<Vec<u8>> {
+    let at = || Location::file(&source.display);
+    let bytes = std::fs::read(&source.path)
+        .map_err(|e| Error::io(&source.display, "read the cover image", e))?;
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| Error::io(&source.display, "read the cover image", e))?;
+    match reader.format() {
+        Some(ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP) => {}
+        _ => {
+            return Err(Error::input(
+                at(),
+                "the cover is not a PNG, JPEG or WebP image",
+                "convert it to one of these formats",
+            ))
+        }
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(16_384);
+    limits.max_image_height = Some(16_384);
+    limits.max_alloc = Some(1 << 30);
+    reader.limits(limits);
+    let image = reader.decode().map_err(|e| {
+        Error::input(
+            at(),
+            format!("cannot decode the cover image: {e}"),
+            "re-export it from an image editor (at most 16384 pixels a side)",
+        )
+    })?;
+    let image = if image.width() > MAX_WIDTH || image.height() > MAX_HEIGHT {
+        image.resize(MAX_WIDTH, MAX_HEIGHT, image::imageops::FilterType::Lanczos3)
+    } else {
+        image
+    };
+    Ok(encode(&flatten(image)))
+}
+
+/// The image on a white background, without alpha.
+fn flatten(image: image::DynamicImage) -> RgbImage {
+    let rgba = image.to_rgba8();
+    RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let p = rgba.get_pixel(x, y).0;
+        let a = u16::from(p[3]);
+        let mix = |c: u8| ((u16::from(c) * a + 255 * (255 - a)) / 255) as u8;
+        Rgb([mix(p[0]), mix(p[1]), mix(p[2])])
+    })
+}
+
+fn encode(image: &RgbImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+    // Encoding an in-memory RGB buffer into a Vec cannot fail.
+    let _ = encoder.encode_image(image);
+    out
+}
+
+const PAPER: Rgb<u8> = Rgb([0xF4, 0xEF, 0xE6]);
+const INK: Rgb<u8> = Rgb([0x1E, 0x1E, 0x1E]);
+const GREY: Rgb<u8> = Rgb([0x4A, 0x4A, 0x4A]);
+const VERMILION: Rgb<u8> = Rgb([0xB5, 0x31, 0x2A]);
+const MARGIN: f32 = 180.0;
+
+/// Draws a typographic cover: the title in the sans face broken between its phrases,
+/// the subtitle, and the authors near the foot, on a paper-coloured ground.
+pub fn draw(meta: &Metadata) -> RgbImage {
+    let mut image = RgbImage::from_pixel(MAX_WIDTH, MAX_HEIGHT, PAPER);
+    let sans = Typeface::new(Face::SansBold);
+    let serif = Typeface::new(Face::SerifRegular);
+    let measure = MAX_WIDTH as f32 - 2.0 * MARGIN;
+
+    fill(&mut image, (MAX_WIDTH - 240) / 2, 380, 240, 14, VERMILION);
+    let phrases = meta.title_phrases();
+    let (size, lines) = fit_lines(&sans, &phrases, measure, 150.0, 56.0, 5);
+    let mut y = 520.0 + size;
+    for line in &lines {
+        sans.draw_centered(&mut image, line, size, y, INK);
+        y += size * 1.4;
+    }
+    if let Some(subtitle) = &meta.subtitle {
+        let phrases: Vec<&str> = subtitle.split_whitespace().collect();
+        let (size, lines) = fit_lines(&serif, &phrases, measure, 72.0, 40.0, 3);
+        y += size * 0.8;
+        for line in &lines {
+            serif.draw_centered(&mut image, line, size, y, GREY);
+            y += size * 1.5;
+        }
+    }
+    if !meta.authors.is_empty() {
+        let names: Vec<&str> = meta.authors.iter().map(String::as_str).collect();
+        let (size, lines) = fit_lines(&serif, &names, measure, 64.0, 36.0, 3);
+        fill(
+            &mut image,
+            (MAX_WIDTH - 120) / 2,
+            MAX_HEIGHT - 640,
+            120,
+            4,
+            VERMILION,
+        );
+        let mut y = MAX_HEIGHT as f32 - 520.0;
+        for line in &lines {
+            serif.draw_centered(&mut image, line, size, y, INK);
+            y += size * 1.5;
+        }
+    }
+    if let Some(publisher) = &meta.publisher {
+        serif.draw_centered(
+            &mut image,
+            &[publisher],
+            44.0,
+            MAX_HEIGHT as f32 - 220.0,
+            GREY,
+        );
+    }
+    image
+}
+
+fn fill(image: &mut RgbImage, x: u32, y: u32, w: u32, h: u32, color: Rgb<u8>) {
+    for yy in y..(y + h).min(image.height()) {
+        for xx in x..(x + w).min(image.width()) {
+            image.put_pixel(xx, yy, color);
+        }
+    }
+}
+
+/// The largest size (from `max` down to `min`) at which `units` (phrases) fit into at
+/// most `max_lines` lines of `measure` pixels, breaking only between phrases; when even
+/// the smallest size does not do, phrases are broken between characters.
+fn fit_lines<'a>(
+    face: &Typeface,
+    units: &[&'a str],
+    measure: f32,
+    max: f32,
+    min: f32,
+    max_lines: usize,
+) -> (f32, Vec<Vec<&'a str>>) {
+    let mut size = max;
+    loop {
+        let fits = units.iter().all(|u| face.width(u, size) <= measure);
+        if fits {
+            let lines = pack(face, units, size, measure);
+            if lines.len() <= max_lines || size <= min {
+                return (size, lines);
+            }
+        } else if size <= min {
+            let pieces: Vec<&str> = units.iter().flat_map(|u| split_chars(u)).collect();
+            return (size, pack(face, &pieces, size, measure));
+        }
+        size -= 2.0;
+    }
+}
+
+/// Greedy lines of whole units, half an em apart.
+fn pack<'a>(face: &Typeface, units: &[&'a str], size: f32, measure: f32) -> Vec<Vec<&'a str>> {
+    let mut lines: Vec<Vec<&str>> = Vec::new();
+    let mut width = 0.0;
+    for &unit in units {
+        let w = face.width(unit, size);
+        match lines.last_mut() {
+            Some(line) if width + size * 0.5 + w <= measure => {
+                line.push(unit);
+                width += size * 0.5 + w;
+            }
+            _ => {
+                lines.push(vec![unit]);
+                width = w;
+            }
+        }
+    }
+    lines
+}
+
+/// A phrase cut into single characters, a closing mark kept with the character before
+/// and an opening mark with the one after.
+fn split_chars(text: &str) -> Vec<&str> {
+    let mut pieces: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices().skip(1) {
+        let prev = text[..i].chars().last().unwrap_or(' ');
+        let glue = matches!(
+            c,
+            '，' | '。'
+                | '、'
+                | '；'
+                | '：'
+                | '？'
+                | '！'
+                | '”'
+                | '’'
+                | '）'
+                | '》'
+                | '」'
+                | '…'
+                | '—'
+        ) || matches!(prev, '“' | '‘' | '（' | '《' | '「')
+            || !(is_wide(c) || is_wide(prev));
+        if !glue {
+            pieces.push(&text[start..i]);
+            start = i;
+        }
+    }
+    pieces.push(&text[start..]);
+    pieces
+}
+
+fn is_opening_mark(c: char) -> bool {
+    matches!(c, '“' | '‘' | '（' | '《' | '「' | '『' | '【' | '〔')
+}
+
+fn is_closing_mark(c: char) -> bool {
+    matches!(
+        c,
+        '”' | '’'
+            | '）'
+            | '》'
+            | '」'
+            | '』'
+            | '】'
+            | '〕'
+            | '，'
+            | '。'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+    )
+}
+
+/// A bundled face, ready to shape with rustybuzz and draw with ab_glyph.
+struct Typeface {
+    shaper: rustybuzz::Face<'static>,
+    outlines: FontRef<'static>,
+    units_per_em: f32,
+}
+
+impl Typeface {
+    fn new(face: Face) -> Self {
+        let data = face.data();
+        let shaper = rustybuzz::Face::from_slice(data, 0).expect("bundled font parses");
+        let outlines = FontRef::try_from_slice(data).expect("bundled font parses");
+        Typeface {
+            units_per_em: shaper.units_per_em() as f32,
+            shaper,
+            outlines,
+        }
+    }
+
+    /// (glyph id, x offset in px) of `text` at `size` px per em, and the total advance.
+    fn shape(&self, text: &str, size: f32) -> (Vec<(u16, f32)>, f32) {
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.guess_segment_properties();
+        let shaped = rustybuzz::shape(&self.shaper, &[], buffer);
+        let scale = size / self.units_per_em;
+        let mut x = 0.0;
+        let mut glyphs = Vec::new();
+        for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
+            glyphs.push((info.glyph_id as u16, x + pos.x_offset as f32 * scale));
+            x += pos.x_advance as f32 * scale;
+        }
+        (glyphs, x)
+    }
+
+    fn width(&self, text: &str, size: f32) -> f32 {
+        self.shape(text, size).1
+    }
+
+    /// Draws units on one line, centred, half an em apart, baseline at `y`.
+    fn draw_centered(
+        &self,
+        image: &mut RgbImage,
+        units: &[&str],
+        size: f32,
+        y: f32,
+        color: Rgb<u8>,
+    ) {
+        let gap = size * 0.5;
+        let widths: Vec<f32> = units.iter().map(|u| self.width(u, size)).collect();
+        let total = widths.iter().sum::<f32>() + gap * (units.len().saturating_sub(1)) as f32;
+        // centre the ink, not the boxes: a full-width mark at either end is half blank
+        let first = units.first().and_then(|u| u.chars().next());
+        let last = units.last().and_then(|u| u.chars().last());
+        let blank_left = if first.is_some_and(is_opening_mark) {
+            size * 0.5
+        } else {
+            0.0
+        };
+        let blank_right = if last.is_some_and(is_closing_mark) {
+            size * 0.5
+        } else {
+            0.0
+        };
+        let mut x = (image.width() as f32 - (total - blank_left - blank_right)) / 2.0 - blank_left;
+        let scale = PxScale::from(size * self.outlines.height_unscaled() / self.units_per_em);
+        for (unit, width) in units.iter().zip(&widths) {
+            for (gid, dx) in self.shape(unit, size).0 {
+                let glyph = Glyph {
+                    id: GlyphId(gid),
+                    scale,
+                    position: ab_glyph::point(x + dx, y),
+                };
+                if let Some(outline) = self.outlines.outline_glyph(glyph) {
+                    let bounds = outline.px_bounds();
+                    outline.draw(|gx, gy, coverage| {
+                        let px = bounds.min.x as i64 + i64::from(gx);
+                        let py = bounds.min.y as i64 + i64::from(gy);
+                        if px >= 0
+                            && py >= 0
+                            && (px as u32) < image.width()
+                            && (py as u32) < image.height()
+                        {
+                            let p = image.get_pixel_mut(px as u32, py as u32);
+                            for c in 0..3 {
+                                let bg = f32::from(p.0[c]);
+                                p.0[c] = (bg + (f32::from(color.0[c]) - bg) * coverage.min(1.0))
+                                    .round() as u8;
+                            }
+                        }
+                    });
+                }
+            }
+            x += width + gap;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(title: &str) -> Metadata {
+        Metadata {
+            subtitle: Some("副标题".into()),
+            ..Metadata::sample(title)
+        }
+    }
+
+    #[test]
+    fn phrases_are_kept_whole_on_lines() {
+        let sans = Typeface::new(Face::SansBold);
+        let phrases = [
+            "镇江高新区",
+            "争当创新发展“先行军”",
+            "打造科技创新策源地",
+            "加快成为镇江发展活力标杆",
+        ];
+        let (size, lines) = fit_lines(&sans, &phrases, 1240.0, 150.0, 56.0, 5);
+        assert!(size >= 90.0, "{size}");
+        assert_eq!(lines.len(), 4);
+        for line in &lines {
+            let total: f32 = line.iter().map(|u| sans.width(u, size)).sum();
+            assert!(total <= 1240.0);
+        }
+    }
+
+    #[test]
+    fn a_long_unspaced_title_breaks_between_characters_obeying_kinsoku() {
+        let pieces = split_chars("甲乙“丙丁”，戊Rust己");
+        assert_eq!(pieces, ["甲", "乙", "“丙", "丁”，", "戊", "Rust", "己"]);
+    }
+
+    #[test]
+    fn drawn_cover_has_ink_and_is_deterministic() {
+        let a = draw(&meta("镇江高新区 争当创新发展“先行军”"));
+        assert_eq!(a.dimensions(), (MAX_WIDTH, MAX_HEIGHT));
+        let dark = a.pixels().filter(|p| p.0[0] < 80).count();
+        assert!(dark > 20_000, "title ink: {dark}");
+        assert_eq!(
+            encode(&a),
+            encode(&draw(&meta("镇江高新区 争当创新发展“先行军”")))
+        );
+    }
+}

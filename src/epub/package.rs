@@ -1,0 +1,452 @@
+//! Packaging with epub-builder, and the one place that repairs what it gets wrong.
+//!
+//! epub-builder 0.8.3 writes the OPF, the nav document and the NCX from our pages.
+//! Its output needs these repairs (each covered by a test below):
+//! * `dc:language` and `dc:creator` share ids (EPUBCheck RSC-005): the language ids go;
+//! * no `xml:lang` on `<package>`, no `lang` on the nav document (Ace: serious);
+//! * the toc nav lacks `role="doc-toc"`; the landmarks nav is not hidden;
+//! * it has no publisher, subtitle or partial dates, and only UUID identifiers;
+//! * ZIP entries carry the current time: its ZIP is read back and [`Archive::to_zip`]
+//!   writes a reproducible one (mimetype first and stored, same order, fixed timestamps).
+
+use std::io::{self, Cursor, Read, Write};
+
+use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
+
+use super::xhtml::{escape, Page, TocEntry, COVER_IMAGE};
+use crate::error::{Error, Result};
+use crate::model::Metadata;
+
+/// The files of an EPUB, in package order, before they are zipped.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Archive {
+    /// (path inside the ZIP, contents), `mimetype` excluded (the ZIP writer adds it).
+    pub entries: Vec<(String, Vec<u8>)>,
+}
+
+impl Archive {
+    /// The contents of `path`, if present.
+    #[cfg(test)]
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.entries
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, data)| data.as_slice())
+    }
+
+    /// Reads the entries of a ZIP (the one epub-builder writes), `mimetype` excluded.
+    fn from_zip(bytes: &[u8]) -> Result<Archive> {
+        let error =
+            |e: &dyn std::fmt::Display| Error::Internal(format!("reading epub-builder's ZIP: {e}"));
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| error(&e))?;
+        let mut entries = Vec::new();
+        for i in 0..zip.len() {
+            let mut file = zip.by_index(i).map_err(|e| error(&e))?;
+            if file.name() == "mimetype" {
+                continue;
+            }
+            let mut data = Vec::new();
+            file.read_to_end(&mut data).map_err(|e| error(&e))?;
+            entries.push((file.name().to_string(), data));
+        }
+        Ok(Archive { entries })
+    }
+
+    fn rewrite(&mut self, path: &str, edit: impl FnOnce(&str) -> String) {
+        if let Some((_, data)) = self.entries.iter_mut().find(|(p, _)| p == path) {
+            let text = String::from_utf8_lossy(data).into_owned();
+            *data = edit(&text).into_bytes();
+        }
+    }
+
+    /// A ZIP as EPUB requires: `mimetype` first and stored, everything else deflated.
+    /// Every entry carries `modified` (seconds since 1970) as its time, so the same book
+    /// gives the same bytes.
+    pub fn to_zip(&self, modified: i64) -> Result<Vec<u8>> {
+        use zip::write::SimpleFileOptions;
+        use zip::CompressionMethod;
+        let time = zip_time(modified);
+        let stored = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Stored)
+            .last_modified_time(time)
+            .unix_permissions(0o644);
+        let deflated = stored
+            .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(9));
+        let zip_error =
+            |e: zip::result::ZipError| Error::Internal(format!("writing the EPUB's ZIP: {e}"));
+        let io_error = |e: io::Error| Error::Internal(format!("writing the EPUB's ZIP: {e}"));
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("mimetype", stored).map_err(zip_error)?;
+        zip.write_all(b"application/epub+zip").map_err(io_error)?;
+        for (path, data) in &self.entries {
+            zip.start_file(path.as_str(), deflated).map_err(zip_error)?;
+            zip.write_all(data).map_err(io_error)?;
+        }
+        Ok(zip.finish().map_err(zip_error)?.into_inner())
+    }
+}
+
+/// A ZIP timestamp for `seconds` since 1970, clamped to the range ZIP can hold.
+fn zip_time(seconds: i64) -> zip::DateTime {
+    use chrono::{Datelike, Timelike};
+    let t = chrono::DateTime::from_timestamp(seconds, 0).unwrap_or_default();
+    let year = t.year().clamp(1980, 2107) as u16;
+    zip::DateTime::from_date_and_time(
+        year,
+        t.month() as u8,
+        t.day() as u8,
+        t.hour() as u8,
+        t.minute() as u8,
+        t.second().min(58) as u8,
+    )
+    .unwrap_or_default()
+}
+
+/// A file added to the package beside the pages (fonts).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// Path relative to the package folder, e.g. `fonts/serif-regular.otf`.
+    pub href: String,
+    /// Media type, e.g. `font/otf`.
+    pub media_type: &'static str,
+    /// Contents.
+    pub data: Vec<u8>,
+}
+
+/// What goes into the package.
+#[derive(Debug, Clone, Copy)]
+pub struct Contents<'a> {
+    /// Bibliographic data.
+    pub meta: &'a Metadata,
+    /// The cover page, the title page, then the chapters, in reading order.
+    pub pages: &'a [Page],
+    /// The stylesheet.
+    pub stylesheet: &'a str,
+    /// The cover image (JPEG).
+    pub cover_jpeg: &'a [u8],
+    /// Fonts and other files.
+    pub resources: &'a [Resource],
+}
+
+/// The name of the table of contents, in the book's language.
+pub fn toc_name(language: &str) -> &'static str {
+    if language.starts_with("zh") {
+        "目录"
+    } else {
+        "Contents"
+    }
+}
+
+/// Packages `contents` with epub-builder and repairs the result.
+pub fn assemble(contents: Contents<'_>) -> Result<Archive> {
+    let meta = contents.meta;
+    let builder_error = |e: epub_builder::Error| Error::Internal(format!("epub-builder: {e}"));
+    let zip = ZipLibrary::new().map_err(builder_error)?;
+    let mut builder = EpubBuilder::new(zip).map_err(builder_error)?;
+    builder.epub_version(EpubVersion::V33);
+    builder.set_title(meta.title.as_str());
+    for author in &meta.authors {
+        builder.add_author(author.as_str());
+    }
+    builder.add_language(meta.language.as_str());
+    builder.set_generator("inkstone");
+    builder.set_toc_name(toc_name(&meta.language));
+    if let Some(description) = &meta.description {
+        builder.add_description(description.as_str());
+    }
+    builder
+        .set_modified_date(chrono::DateTime::from_timestamp(meta.modified, 0).unwrap_or_default());
+    builder.set_uuid(package_uuid(&meta.identifier));
+    builder
+        .stylesheet(contents.stylesheet.as_bytes())
+        .map_err(builder_error)?;
+    builder
+        .add_cover_image(COVER_IMAGE, contents.cover_jpeg, "image/jpeg")
+        .map_err(builder_error)?;
+    for resource in contents.resources {
+        builder
+            .add_resource(
+                &resource.href,
+                resource.data.as_slice(),
+                resource.media_type,
+            )
+            .map_err(builder_error)?;
+    }
+    let mut first_chapter = true;
+    for page in contents.pages {
+        let mut content = EpubContent::new(page.href.as_str(), page.xhtml.as_bytes());
+        if let Some(entry) = page.toc.first() {
+            content = content.title(entry.title.as_str());
+            for child in &entry.children {
+                content = content.child(toc_element(child));
+            }
+            if std::mem::take(&mut first_chapter) {
+                // the landmarks nav then points at the start of the text
+                content = content.reftype(ReferenceType::Text);
+            }
+        }
+        builder.add_content(content).map_err(builder_error)?;
+    }
+    let mut zipped = Vec::new();
+    builder.generate(&mut zipped).map_err(builder_error)?;
+    let mut archive = Archive::from_zip(&zipped)?;
+    repair(&mut archive, meta);
+    Ok(archive)
+}
+
+fn toc_element(entry: &TocEntry) -> TocElement {
+    entry.children.iter().fold(
+        TocElement::new(entry.href.as_str(), entry.title.as_str()),
+        |e, child| e.child(toc_element(child)),
+    )
+}
+
+/// The UUID epub-builder writes as the identifier: the book's own when it is a
+/// `urn:uuid:`, otherwise one derived from it (and replaced by [`repair`]).
+fn package_uuid(identifier: &str) -> uuid::Uuid {
+    identifier
+        .strip_prefix("urn:uuid:")
+        .and_then(|u| uuid::Uuid::parse_str(u).ok())
+        .unwrap_or_else(|| uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, identifier.as_bytes()))
+}
+
+const OPF: &str = "OEBPS/content.opf";
+const NAV: &str = "OEBPS/nav.xhtml";
+const NCX: &str = "OEBPS/toc.ncx";
+
+/// Rewrites what epub-builder gets wrong in the OPF, the nav and the NCX.
+fn repair(archive: &mut Archive, meta: &Metadata) {
+    let lang = escape(&meta.language);
+    let identifier = escape(&meta.identifier);
+    archive.rewrite(OPF, |opf| {
+        let mut opf = opf.replacen(
+            "<package version=\"3.0\"",
+            &format!("<package version=\"3.0\" xml:lang=\"{lang}\""),
+            1,
+        );
+        // dc:language must not reuse the creators' ids
+        while let Some(start) = opf.find("<dc:language id=\"") {
+            let Some(end) = opf[start..].find('>') else {
+                break;
+            };
+            opf.replace_range(start..start + end, "<dc:language");
+        }
+        opf = replace_element_text(&opf, "<dc:identifier id=\"epub-id-1\">", &identifier);
+        opf.replacen(
+            "    <meta property=\"dcterms:modified\">",
+            &format!(
+                "{}    <meta property=\"dcterms:modified\">",
+                extra_metadata(meta)
+            ),
+            1,
+        )
+    });
+    archive.rewrite(NAV, |nav| {
+        nav.replacen(
+            "<html xmlns=\"http://www.w3.org/1999/xhtml\"",
+            &format!("<html lang=\"{lang}\" xml:lang=\"{lang}\" xmlns=\"http://www.w3.org/1999/xhtml\""),
+            1,
+        )
+        .replacen(
+            "<nav epub:type = \"toc\" id=\"toc\">",
+            "<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-title\">",
+            1,
+        )
+        .replacen(
+            "<nav epub:type = \"landmarks\">",
+            &format!(
+                "<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\" aria-label=\"{}\">",
+                if meta.language.starts_with("zh") { "导航" } else { "Landmarks" }
+            ),
+            1,
+        )
+    });
+    archive.rewrite(NCX, |ncx| {
+        ncx.replacen(
+            "<head>",
+            &format!("<head>\n    <meta name=\"dtb:uid\" content=\"{identifier}\" />"),
+            1,
+        )
+    });
+}
+
+/// Replaces the text of the element that starts with `open` (up to the next `<`).
+fn replace_element_text(xml: &str, open: &str, text: &str) -> String {
+    let Some(start) = xml.find(open).map(|i| i + open.len()) else {
+        return xml.to_string();
+    };
+    let end = xml[start..].find('<').map_or(xml.len(), |i| start + i);
+    format!("{}{}{}", &xml[..start], text, &xml[end..])
+}
+
+/// Metadata epub-builder cannot write: subtitle, publisher, date and accessibility.
+fn extra_metadata(meta: &Metadata) -> String {
+    let mut xml = String::new();
+    let mut line = |s: String| {
+        xml.push_str("    ");
+        xml.push_str(&s);
+        xml.push('\n');
+    };
+    if let Some(subtitle) = &meta.subtitle {
+        line(format!(
+            "<dc:title id=\"subtitle\">{}</dc:title>",
+            escape(subtitle)
+        ));
+        line("<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>".into());
+    }
+    if let Some(publisher) = &meta.publisher {
+        line(format!(
+            "<dc:publisher>{}</dc:publisher>",
+            escape(publisher)
+        ));
+    }
+    if let Some(date) = &meta.date {
+        line(format!("<dc:date>{}</dc:date>", escape(date)));
+    }
+    for (property, value) in accessibility(meta) {
+        line(format!(
+            "<meta property=\"{property}\">{}</meta>",
+            escape(value)
+        ));
+    }
+    xml
+}
+
+/// Accessibility metadata (schema.org, as EPUB Accessibility 1.1 asks).
+fn accessibility(meta: &Metadata) -> Vec<(&'static str, &'static str)> {
+    let summary = if meta.language.starts_with("zh") {
+        "本书为可重排文本，有完整的目录和标题结构，阅读顺序与印刷版一致；封面图片附有文字说明；无闪烁、声音或动态内容。"
+    } else {
+        "Reflowable text with a full table of contents and heading structure, reading order as in print; the cover image has a text alternative; no flashing, sound or motion."
+    };
+    vec![
+        ("schema:accessMode", "textual"),
+        ("schema:accessMode", "visual"),
+        ("schema:accessModeSufficient", "textual"),
+        ("schema:accessibilityFeature", "structuralNavigation"),
+        ("schema:accessibilityFeature", "tableOfContents"),
+        ("schema:accessibilityFeature", "readingOrder"),
+        ("schema:accessibilityFeature", "alternativeText"),
+        ("schema:accessibilityFeature", "displayTransformability"),
+        ("schema:accessibilityHazard", "none"),
+        ("schema:accessibilitySummary", summary),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta() -> Metadata {
+        Metadata {
+            subtitle: Some("副题".into()),
+            identifier: "urn:isbn:9787000000000".into(),
+            date: Some("2021-11".into()),
+            modified: 1_638_316_800,
+            publisher: Some("社<".into()),
+            ..Metadata::sample("书 & 名")
+        }
+    }
+
+    fn page(href: &str, title: Option<&str>) -> Page {
+        Page {
+            href: href.into(),
+            xhtml: "<html/>".into(),
+            toc: title
+                .map(|t| TocEntry {
+                    href: href.into(),
+                    title: t.into(),
+                    children: vec![TocEntry {
+                        href: format!("{href}#s"),
+                        title: "节".into(),
+                        children: vec![],
+                    }],
+                })
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    fn archive() -> Archive {
+        assemble(Contents {
+            meta: &meta(),
+            pages: &[page("cover.xhtml", None), page("ch001.xhtml", Some("章"))],
+            stylesheet: "",
+            cover_jpeg: b"jpeg",
+            resources: &[],
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn opf_is_repaired() {
+        let a = archive();
+        let opf = String::from_utf8(a.get(OPF).unwrap().to_vec()).unwrap();
+        assert!(
+            opf.contains("<package version=\"3.0\" xml:lang=\"zh-CN\""),
+            "{opf}"
+        );
+        assert!(opf.contains("<dc:language>zh-CN</dc:language>"), "{opf}");
+        assert!(
+            opf.contains(">urn:isbn:9787000000000</dc:identifier>"),
+            "{opf}"
+        );
+        assert!(opf.contains("<dc:title>书 &amp; 名</dc:title>"), "{opf}");
+        assert!(opf.contains("<dc:publisher>社&lt;</dc:publisher>"), "{opf}");
+        assert!(opf.contains("<dc:date>2021-11</dc:date>"), "{opf}");
+        assert!(opf.contains("property=\"title-type\">subtitle"), "{opf}");
+        assert!(
+            opf.contains("<meta property=\"dcterms:modified\">2021-12-01T00:00:00Z</meta>"),
+            "{opf}"
+        );
+        assert!(opf.contains("schema:accessibilitySummary"), "{opf}");
+        let creators = opf.matches("<dc:creator").count();
+        assert_eq!(creators, 2);
+        // ids are unique
+        let mut ids: Vec<&str> = opf
+            .split(" id=\"")
+            .skip(1)
+            .map(|s| &s[..s.find('"').unwrap()])
+            .collect();
+        let n = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "{opf}");
+    }
+
+    #[test]
+    fn nav_is_repaired() {
+        let a = archive();
+        let nav = String::from_utf8(a.get(NAV).unwrap().to_vec()).unwrap();
+        assert!(
+            nav.contains("<html lang=\"zh-CN\" xml:lang=\"zh-CN\""),
+            "{nav}"
+        );
+        assert!(nav.contains("role=\"doc-toc\""), "{nav}");
+        assert!(
+            nav.contains("epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\""),
+            "{nav}"
+        );
+        assert!(
+            nav.contains("bodymatter"),
+            "landmarks must not be empty: {nav}"
+        );
+        assert!(nav.contains("ch001.xhtml#s"), "{nav}");
+        let ncx = String::from_utf8(a.get(NCX).unwrap().to_vec()).unwrap();
+        assert!(
+            ncx.contains("dtb:uid\" content=\"urn:isbn:9787000000000\""),
+            "{ncx}"
+        );
+    }
+
+    #[test]
+    fn zip_is_reproducible_with_mimetype_first() {
+        let a = archive();
+        let one = a.to_zip(1_638_316_800).unwrap();
+        let two = archive().to_zip(1_638_316_800).unwrap();
+        assert_eq!(one, two);
+        assert_eq!(&one[30..38], b"mimetype");
+        assert_eq!(&one[38..58], b"application/epub+zip");
+    }
+}

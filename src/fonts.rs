@@ -1,0 +1,283 @@
+//! The bundled fonts (compiled into the binary, so inkstone finds them from any working
+//! directory and after `cargo install`), and a fallback to an installed system font for
+//! the rare character none of them has.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Location, Warning};
+use crate::model::{Block, Book, Inline};
+
+/// One of the bundled faces, each a subset of Noto CJK SC (see `fonts/README.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Face {
+    /// Noto Serif CJK SC Regular: body text.
+    SerifRegular,
+    /// Noto Serif CJK SC Bold: `**strong**` text.
+    SerifBold,
+    /// Noto Sans CJK SC Bold: headings and titles.
+    SansBold,
+}
+
+impl Face {
+    /// Every bundled face.
+    pub const ALL: [Face; 3] = [Face::SerifRegular, Face::SerifBold, Face::SansBold];
+
+    /// The font file (OpenType/CFF).
+    pub fn data(self) -> &'static [u8] {
+        match self {
+            Face::SerifRegular => {
+                include_bytes!(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/fonts/NotoSerifCJKsc-Regular.otf"
+                ))
+            }
+            Face::SerifBold => {
+                include_bytes!(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/fonts/NotoSerifCJKsc-Bold.otf"
+                ))
+            }
+            Face::SansBold => {
+                include_bytes!(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/fonts/NotoSansCJKsc-Bold.otf"
+                ))
+            }
+        }
+    }
+
+    /// A short file-name stem for the face, e.g. in the EPUB's `fonts/` folder.
+    pub fn stem(self) -> &'static str {
+        match self {
+            Face::SerifRegular => "serif-regular",
+            Face::SerifBold => "serif-bold",
+            Face::SansBold => "sans-bold",
+        }
+    }
+}
+
+/// A font installed on the system that covers characters no bundled face has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemFont {
+    /// Where it was found.
+    pub path: PathBuf,
+    /// Face index inside a collection (0 for a single font).
+    pub index: u32,
+    /// The font file.
+    pub data: Vec<u8>,
+    /// Whether its licence bits (OS/2 fsType) allow embedding it in a document.
+    pub embeddable: bool,
+}
+
+/// The fonts a build uses: the bundled faces, plus a system font for what they lack.
+#[derive(Debug, Clone, Default)]
+pub struct FontSet {
+    /// The installed font that covers characters missing from the bundled ones.
+    pub fallback: Option<SystemFont>,
+    /// The characters the bundled fonts do not have.
+    pub missing: BTreeSet<char>,
+}
+
+impl FontSet {
+    /// Checks every character of the book against the bundled fonts. Each missing one is
+    /// reported with the file and line where it first occurs, and a system font that
+    /// covers it is looked for.
+    pub fn for_book(book: &Book, warnings: &mut Vec<Warning>) -> FontSet {
+        let body = ttf_parser::Face::parse(Face::SerifRegular.data(), 0).ok();
+        let has = |c: char| body.as_ref().is_some_and(|f| f.glyph_index(c).is_some());
+        let mut missing: Vec<(char, Location)> = Vec::new();
+        let mut seen = BTreeSet::new();
+        for (text, location) in book_texts(book) {
+            for c in text.chars() {
+                if c.is_whitespace() || c.is_control() || seen.contains(&c) || has(c) {
+                    continue;
+                }
+                seen.insert(c);
+                missing.push((c, exact_location(&location, c)));
+            }
+        }
+        if missing.is_empty() {
+            return FontSet::default();
+        }
+        let chars: BTreeSet<char> = missing.iter().map(|(c, _)| *c).collect();
+        let fallback = find_system_font(&chars, &system_font_dirs());
+        for (c, location) in missing {
+            let covered = fallback
+                .as_ref()
+                .and_then(|f| ttf_parser::Face::parse(&f.data, f.index).ok())
+                .is_some_and(|face| face.glyph_index(c).is_some());
+            let message = match (&fallback, covered) {
+                (Some(f), true) => format!(
+                    "no bundled font has {c} (U+{:04X}); using the installed font {} for it",
+                    c as u32,
+                    f.path.display()
+                ),
+                _ => format!(
+                    "no bundled or installed font has {c} (U+{:04X}); readers will see a \
+                     blank box: install a font that has it (e.g. fonts-noto-cjk-extra), or \
+                     replace the character",
+                    c as u32
+                ),
+            };
+            warnings.push(Warning { location, message });
+        }
+        FontSet {
+            fallback,
+            missing: chars,
+        }
+    }
+}
+
+/// Every piece of text in the book with the place it comes from.
+fn book_texts(book: &Book) -> Vec<(String, Location)> {
+    let m = &book.metadata;
+    let toml = Location::file(book.dir.join("book.toml"));
+    let mut texts = vec![(m.title.clone(), toml.clone())];
+    texts.extend(m.subtitle.iter().map(|s| (s.clone(), toml.clone())));
+    texts.extend(m.authors.iter().map(|s| (s.clone(), toml.clone())));
+    for chapter in &book.chapters {
+        for block in &chapter.blocks {
+            let (content, line) = match block {
+                Block::Heading(h) => (&h.content, h.line),
+                Block::Paragraph(p) | Block::Byline(p) => (&p.content, p.line),
+            };
+            let mut text = String::new();
+            collect_text(content, &mut text);
+            texts.push((text, Location::line(&chapter.source, line)));
+        }
+    }
+    texts
+}
+
+fn collect_text(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) => out.push_str(t),
+            Inline::Emphasis(inner) | Inline::Strong(inner) => collect_text(inner, out),
+            Inline::LineBreak => {}
+        }
+    }
+}
+
+/// Narrows a block's location to the line of the file where `c` first occurs from there.
+fn exact_location(block: &Location, c: char) -> Location {
+    let Some(start) = block.line else {
+        return block.clone();
+    };
+    let Ok(text) = fs::read_to_string(&block.path) else {
+        return block.clone();
+    };
+    text.lines()
+        .enumerate()
+        .skip(start - 1)
+        .find(|(_, line)| line.contains(c))
+        .map_or_else(
+            || block.clone(),
+            |(i, _)| Location::line(&block.path, i + 1),
+        )
+}
+
+/// Where fonts are installed on Linux, macOS and Windows.
+fn system_font_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = [
+        "/usr/share/fonts",
+        "/usr/local/share/fonts",
+        "/System/Library/Fonts",
+        "/Library/Fonts",
+        "C:\\Windows\\Fonts",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .collect();
+    if let Some(home) = std::env::var_os("HOME") {
+        let home = PathBuf::from(home);
+        dirs.push(home.join(".fonts"));
+        dirs.push(home.join(".local/share/fonts"));
+        dirs.push(home.join("Library/Fonts"));
+    }
+    dirs
+}
+
+/// The installed face that covers the most of `chars` (ties: first in path order).
+pub fn find_system_font(chars: &BTreeSet<char>, dirs: &[PathBuf]) -> Option<SystemFont> {
+    let mut files = Vec::new();
+    for dir in dirs {
+        collect_font_files(dir, &mut files, 0);
+    }
+    files.sort();
+    let mut best: Option<(usize, SystemFont)> = None;
+    for path in files {
+        let Ok(data) = fs::read(&path) else { continue };
+        let faces = ttf_parser::fonts_in_collection(&data).unwrap_or(1);
+        for index in 0..faces {
+            let Ok(face) = ttf_parser::Face::parse(&data, index) else {
+                continue;
+            };
+            let covered = chars
+                .iter()
+                .filter(|&&c| face.glyph_index(c).is_some())
+                .count();
+            if covered > 0 && best.as_ref().is_none_or(|(n, _)| covered > *n) {
+                let embeddable = face.tables().os2.is_none_or(|os2| {
+                    os2.permissions() != Some(ttf_parser::Permissions::Restricted)
+                });
+                best = Some((
+                    covered,
+                    SystemFont {
+                        path: path.clone(),
+                        index,
+                        data: data.clone(),
+                        embeddable,
+                    },
+                ));
+            }
+        }
+        if best.as_ref().is_some_and(|(n, _)| *n == chars.len()) {
+            break;
+        }
+    }
+    best.map(|(_, font)| font)
+}
+
+fn collect_font_files(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() && depth < 6 {
+            collect_font_files(&path, out, depth + 1);
+        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            matches!(
+                e.to_ascii_lowercase().as_str(),
+                "ttf" | "otf" | "ttc" | "otc"
+            )
+        }) {
+            out.push(path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_faces_parse_and_cover_gb2312_and_big5_samples() {
+        for face in Face::ALL {
+            let f = ttf_parser::Face::parse(face.data(), 0).unwrap();
+            for c in "镇江高新区“”，。、…—（）0aZ體龜鬱齉".chars() {
+                assert!(f.glyph_index(c).is_some(), "{face:?} lacks {c}");
+            }
+            assert_eq!(f.units_per_em(), 1000);
+        }
+    }
+
+    #[test]
+    fn no_system_font_in_an_empty_folder() {
+        let chars: BTreeSet<char> = ['𠀀'].into();
+        assert!(find_system_font(&chars, &[PathBuf::from("/nonexistent")]).is_none());
+    }
+}

@@ -1,0 +1,123 @@
+//! inkstone: a publishing toolchain for Chinese books.
+//!
+//! One pipeline, one module per stage:
+//! * [`source`]: `book.toml` + Markdown → the document [`model`];
+//! * [`epub`]: the model → XHTML pages, web-font subsets and an EPUB 3 package;
+//! * [`cover`]: the author's cover image, or a drawn typographic one;
+//! * [`fonts`]: the bundled Noto CJK faces and the system-font fallback.
+//!
+//! [`build`] runs the stages and writes the outputs.
+
+pub mod cover;
+pub mod epub;
+pub mod error;
+pub mod fonts;
+pub mod model;
+mod output;
+pub mod script;
+pub mod source;
+
+use std::path::{Path, PathBuf};
+
+use error::{Error, Location, Result, Warning};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// EPUB 3.
+    Epub,
+    /// Typeset PDF.
+    Pdf,
+}
+
+impl Format {
+    /// The formats inkstone can write today.
+    pub const AVAILABLE: [Format; 1] = [Format::Epub];
+
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Epub => "epub",
+            Format::Pdf => "pdf",
+        }
+    }
+}
+
+/// What to build, from where, to where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The book folder (holding `book.toml`).
+    pub book_dir: PathBuf,
+    /// The output folder.
+    pub out_dir: PathBuf,
+    /// The formats to write; empty means every available format.
+    pub formats: Vec<Format>,
+    /// Environment inputs (`SOURCE_DATE_EPOCH`).
+    pub load: source::LoadOptions,
+}
+
+/// The result of a successful build.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Files written, in format order.
+    pub written: Vec<PathBuf>,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Warning>,
+}
+
+/// Builds the book: every output is produced in memory first and only then written
+/// (each atomically), so a failing build leaves earlier outputs untouched.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let mut formats = if options.formats.is_empty() {
+        Format::AVAILABLE.to_vec()
+    } else {
+        options.formats.clone()
+    };
+    formats.sort();
+    formats.dedup();
+    if let Some(missing) = formats.iter().find(|f| !Format::AVAILABLE.contains(f)) {
+        return Err(Error::input(
+            Location::file("--format"),
+            format!(
+                "{} output is not built yet",
+                missing.extension().to_uppercase()
+            ),
+            "build the EPUB with --format epub",
+        ));
+    }
+
+    let loaded = source::load(&options.book_dir, &options.load)?;
+    let book = loaded.book;
+    let mut warnings = loaded.warnings;
+    let font_set = fonts::FontSet::for_book(&book, &mut warnings);
+
+    let mut outputs = Vec::new();
+    for format in formats {
+        let data = match format {
+            Format::Epub => epub::write(&book, &font_set, &cover::prepare(&book)?)?,
+            Format::Pdf => unreachable!("filtered above"),
+        };
+        let path = options.out_dir.join(format!(
+            "{}.{}",
+            output_stem(&options.book_dir),
+            format.extension()
+        ));
+        outputs.push((path, data));
+    }
+    let mut written = Vec::new();
+    for (path, data) in outputs {
+        output::write_atomically(&path, &data)?;
+        written.push(path);
+    }
+    Ok(BuildReport { written, warnings })
+}
+
+/// The output file name (without extension): the book folder's name.
+fn output_stem(book_dir: &Path) -> String {
+    book_dir
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "book".to_string())
+}
