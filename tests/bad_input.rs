@@ -1,0 +1,228 @@
+//! Bad input: one clear line naming the file (and line), a non-zero exit, no panic, and
+//! no partial or changed output.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+
+const GOOD_TOML: &[u8] = "[book]\ntitle = \"书\"\nauthors = [\"甲\"]\n".as_bytes();
+const GOOD_CHAPTER: &[u8] = "# 第一章\n\n正文。\n".as_bytes();
+
+/// Builds a good book into `out`, breaks it with `break_it`, builds again and checks
+/// the failure: message, exit status, and the earlier EPUB untouched.
+fn fails_cleanly(name: &str, break_it: impl FnOnce(&Path), expected: &[&str]) {
+    let dir = scratch(name);
+    let book = dir.join("book");
+    fs::create_dir_all(&book).unwrap();
+    write_book(&book, &[("book.toml", GOOD_TOML), ("a.md", GOOD_CHAPTER)]);
+    let first = inkstone(&dir, &["build", "book", "--format", "epub"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let epub = dir.join("out/book.epub");
+    let before = fs::read(&epub).unwrap();
+
+    break_it(&book);
+    let run = inkstone(&dir, &["build", "book", "--format", "epub"]);
+    let err = stderr(&run);
+    assert!(!run.status.success(), "{name}: the build should fail");
+    assert_eq!(run.status.code(), Some(1), "{name}: exit status");
+    assert!(!err.contains("panicked"), "{name}: panic: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{name}: one line: {err}");
+    assert!(err.starts_with("error: "), "{name}: {err}");
+    for part in expected {
+        assert!(err.contains(part), "{name}: `{part}` not in: {err}");
+    }
+    assert_eq!(
+        fs::read(&epub).unwrap(),
+        before,
+        "{name}: the earlier EPUB changed"
+    );
+    let leftovers: Vec<_> = fs::read_dir(dir.join("out")).unwrap().flatten().collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "{name}: stray files in out/: {leftovers:?}"
+    );
+}
+
+#[test]
+fn no_book_toml() {
+    fails_cleanly(
+        "bad-no-toml",
+        |b| fs::remove_file(b.join("book.toml")).unwrap(),
+        &["book/book.toml: not found", "create it"],
+    );
+}
+
+#[test]
+fn toml_syntax_error() {
+    fails_cleanly(
+        "bad-syntax",
+        |b| fs::write(b.join("book.toml"), "[book]\ntitle = \"书\nauthors = []\n").unwrap(),
+        &["book/book.toml:2", "TOML syntax error"],
+    );
+}
+
+#[test]
+fn unknown_key_suggests_the_nearest() {
+    fails_cleanly(
+        "bad-key",
+        |b| {
+            fs::write(
+                b.join("book.toml"),
+                "[book]\ntitle = \"书\"\nautor = [\"甲\"]\n",
+            )
+            .unwrap()
+        },
+        &[
+            "book/book.toml:3",
+            "unknown key `autor`",
+            "did you mean `authors`?",
+        ],
+    );
+}
+
+#[test]
+fn missing_chapter_file() {
+    fails_cleanly(
+        "bad-missing-chapter",
+        |b| {
+            fs::write(
+                b.join("book.toml"),
+                "[book]\ntitle = \"书\"\nchapters = [\"a.md\",\n  \"b.md\"]\n",
+            )
+            .unwrap()
+        },
+        &["book/book.toml:4", "chapter file `book/b.md` not found"],
+    );
+}
+
+#[test]
+fn chapter_not_utf8() {
+    fails_cleanly(
+        "bad-encoding",
+        |b| {
+            // "正文" in GBK on line 3
+            fs::write(b.join("a.md"), b"# ok\n\n\xd5\xfd\xce\xc4\n").unwrap()
+        },
+        &["book/a.md:3", "not valid UTF-8", "save the file as UTF-8"],
+    );
+}
+
+#[test]
+fn missing_cover() {
+    fails_cleanly(
+        "bad-cover-missing",
+        |b| {
+            fs::write(
+                b.join("book.toml"),
+                "[book]\ntitle = \"书\"\ncover = \"cover.png\"\n",
+            )
+            .unwrap()
+        },
+        &["book/book.toml:3", "cover image `book/cover.png` not found"],
+    );
+}
+
+#[test]
+fn unreadable_cover() {
+    fails_cleanly(
+        "bad-cover-garbage",
+        |b| {
+            fs::write(
+                b.join("book.toml"),
+                "[book]\ntitle = \"书\"\ncover = \"cover.png\"\n",
+            )
+            .unwrap();
+            fs::write(b.join("cover.png"), b"this is not an image").unwrap();
+        },
+        &["book/cover.png", "not a PNG, JPEG or WebP image"],
+    );
+}
+
+#[test]
+fn truncated_cover() {
+    fails_cleanly(
+        "bad-cover-truncated",
+        |b| {
+            fs::write(
+                b.join("book.toml"),
+                "[book]\ntitle = \"书\"\ncover = \"cover.png\"\n",
+            )
+            .unwrap();
+            fs::write(b.join("cover.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").unwrap();
+        },
+        &["book/cover.png", "cannot decode the cover image"],
+    );
+}
+
+#[test]
+fn cover_outside_the_book_folder() {
+    fails_cleanly(
+        "bad-cover-outside",
+        |b| {
+            fs::write(b.parent().unwrap().join("secret.png"), b"x").unwrap();
+            fs::write(
+                b.join("book.toml"),
+                "[book]\ntitle = \"书\"\ncover = \"../secret.png\"\n",
+            )
+            .unwrap();
+        },
+        &["book/book.toml:3", "outside the book folder"],
+    );
+}
+
+#[test]
+fn absolute_chapter_path_is_outside_the_book_folder() {
+    fails_cleanly(
+        "bad-chapter-absolute",
+        |b| {
+            fs::write(
+                b.join("book.toml"),
+                "[book]\ntitle = \"书\"\nchapters = [\"/etc/hostname\"]\n",
+            )
+            .unwrap()
+        },
+        &["book/book.toml:3", "outside the book folder"],
+    );
+}
+
+#[test]
+fn missing_book_folder() {
+    let dir = scratch("bad-no-folder");
+    let run = inkstone(&dir, &["build", "nowhere"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(stderr(&run).trim_end(), "error: nowhere: no such folder; pass the folder that holds book.toml (e.g. `inkstone build book`)");
+}
+
+#[test]
+fn a_good_cover_image_is_scaled_and_reencoded() {
+    let dir = scratch("good-cover");
+    let book = dir.join("book");
+    let mut png = Vec::new();
+    image::RgbaImage::from_pixel(3200, 1000, image::Rgba([200, 30, 30, 255]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    write_book(
+        &book,
+        &[
+            (
+                "book.toml",
+                "[book]\ntitle = \"书\"\ncover = \"art/cover.png\"\n".as_bytes(),
+            ),
+            ("a.md", GOOD_CHAPTER),
+            ("art/cover.png", &png),
+        ],
+    );
+    let run = inkstone(&dir, &["build", "book"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let files = epub_files(&dir.join("out/book.epub"));
+    let cover = image::load_from_memory(&files["OEBPS/cover.jpg"]).unwrap();
+    assert_eq!((cover.width(), cover.height()), (1600, 500));
+    assert_eq!(
+        image::guess_format(&files["OEBPS/cover.jpg"]).unwrap(),
+        image::ImageFormat::Jpeg
+    );
+}

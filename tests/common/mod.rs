@@ -1,0 +1,102 @@
+//! Helpers shared by the integration tests: run the binary like a user, read EPUBs.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The project root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared` beside the project (the seed text and the validators).
+pub fn shared() -> PathBuf {
+    std::env::var_os("INKSTONE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("..").join("shared"))
+}
+
+/// A fresh, empty folder for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `inkstone ARGS` in `cwd` with a clean `SOURCE_DATE_EPOCH`.
+pub fn inkstone(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_inkstone"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("the inkstone binary runs")
+}
+
+/// Stderr of a run, as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Writes a book folder: `book.toml` and other files.
+pub fn write_book(dir: &Path, files: &[(&str, &[u8])]) {
+    for (name, data) in files {
+        let path = dir.join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, data).unwrap();
+    }
+}
+
+/// All entries of a ZIP, in archive order.
+pub fn zip_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let file = fs::File::open(path).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            (f.name().to_string(), data)
+        })
+        .collect()
+}
+
+/// Entries by name.
+pub fn epub_files(path: &Path) -> BTreeMap<String, Vec<u8>> {
+    zip_entries(path).into_iter().collect()
+}
+
+/// An entry as text.
+pub fn epub_text_file(files: &BTreeMap<String, Vec<u8>>, name: &str) -> String {
+    String::from_utf8(files[name].clone()).unwrap()
+}
+
+/// The displayed text of an XHTML document's body: tags removed, references decoded.
+pub fn body_text(xhtml: &str) -> String {
+    let (body, mut in_tag) = match xhtml.split_once("<body") {
+        Some((_, body)) => (body, true),
+        None => (xhtml, false),
+    };
+    let mut out = String::new();
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// Text without any whitespace.
+pub fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
