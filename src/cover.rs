@@ -1,5 +1,6 @@
-//! The cover image: the author's picture, checked and re-encoded, or a typographic
-//! cover drawn from the title, subtitle and authors in the bundled fonts.
+//! The cover image: the author's picture, checked and re-encoded as JPEG, or a
+//! typographic cover drawn from the title, subtitle and authors in the bundled fonts
+//! (a PNG: flat colour and sharp type compress better losslessly).
 
 use std::io::Cursor;
 
@@ -9,19 +10,61 @@ use image::{ImageFormat, ImageReader, Limits, Rgb, RgbImage};
 use crate::error::{Error, Location, Result};
 use crate::fonts::Face;
 use crate::model::{Book, CoverSource, Metadata};
-use crate::script::is_wide;
+use crate::script::{self, is_wide, Class};
 
 /// Largest cover width in pixels (the EPUB cover is scaled to fit 1600×2560).
 pub const MAX_WIDTH: u32 = 1600;
 /// Largest cover height in pixels.
 pub const MAX_HEIGHT: u32 = 2560;
 
-/// The book's cover as JPEG bytes: the author's image when `cover` is set, otherwise
-/// a typographic cover.
-pub fn prepare(book: &Book) -> Result<Vec<u8>> {
+/// A finished cover image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoverImage {
+    /// The encoded image.
+    pub data: Vec<u8>,
+    /// JPEG (the author's picture) or PNG (a drawn cover).
+    pub format: CoverFormat,
+}
+
+/// The encoding of a cover image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoverFormat {
+    /// JPEG.
+    Jpeg,
+    /// PNG.
+    Png,
+}
+
+impl CoverFormat {
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            CoverFormat::Jpeg => "jpg",
+            CoverFormat::Png => "png",
+        }
+    }
+
+    /// The media type.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            CoverFormat::Jpeg => "image/jpeg",
+            CoverFormat::Png => "image/png",
+        }
+    }
+}
+
+/// The book's cover: the author's image when `cover` is set, otherwise a typographic
+/// cover.
+pub fn prepare(book: &Book) -> Result<CoverImage> {
     match &book.cover {
-        Some(source) => from_image(source),
-        None => Ok(encode(&draw(&book.metadata))),
+        Some(source) => Ok(CoverImage {
+            data: from_image(source)?,
+            format: CoverFormat::Jpeg,
+        }),
+        None => Ok(CoverImage {
+            data: draw(&book.metadata).to_png(),
+            format: CoverFormat::Png,
+        }),
     }
 }
 
@@ -83,26 +126,116 @@ fn encode(image: &RgbImage) -> Vec<u8> {
     out
 }
 
-const PAPER: Rgb<u8> = Rgb([0xF4, 0xEF, 0xE6]);
-const INK: Rgb<u8> = Rgb([0x1E, 0x1E, 0x1E]);
-const GREY: Rgb<u8> = Rgb([0x4A, 0x4A, 0x4A]);
-const VERMILION: Rgb<u8> = Rgb([0xB5, 0x31, 0x2A]);
+/// The paper colour of a drawn cover.
+const PAPER: [u8; 3] = [0xF4, 0xEF, 0xE6];
+/// The inks it is drawn in: black, grey and a vermilion accent.
+const INKS: [[u8; 3]; 3] = [[0x1E, 0x1E, 0x1E], [0x4A, 0x4A, 0x4A], [0xB5, 0x31, 0x2A]];
+const INK: usize = 0;
+const GREY: usize = 1;
+const VERMILION: usize = 2;
+/// Coverage levels per ink (anti-aliasing steps).
+const LEVELS: u8 = 64;
 const MARGIN: f32 = 180.0;
+
+/// A cover being drawn: one palette index per pixel (paper, or an ink at a coverage
+/// level), so the finished image is a small 8-bit indexed PNG.
+pub struct Canvas {
+    width: u32,
+    height: u32,
+    pixels: Vec<u8>,
+}
+
+impl Canvas {
+    fn new(width: u32, height: u32) -> Canvas {
+        Canvas {
+            width,
+            height,
+            pixels: vec![0; (width * height) as usize],
+        }
+    }
+
+    /// Puts `ink` at `coverage` (0–1) on a pixel, keeping whatever covers it more.
+    fn paint(&mut self, x: i64, y: i64, ink: usize, coverage: f32) {
+        if x < 0 || y < 0 || x >= i64::from(self.width) || y >= i64::from(self.height) {
+            return;
+        }
+        let level = (coverage.clamp(0.0, 1.0) * f32::from(LEVELS)).round() as u8;
+        if level == 0 {
+            return;
+        }
+        let pixel = &mut self.pixels[(y * i64::from(self.width) + x) as usize];
+        let current = if *pixel == 0 {
+            0
+        } else {
+            (*pixel - 1) % LEVELS + 1
+        };
+        if level >= current {
+            *pixel = 1 + ink as u8 * LEVELS + (level - 1);
+        }
+    }
+
+    fn fill(&mut self, x: u32, y: u32, w: u32, h: u32, ink: usize) {
+        for yy in y..(y + h).min(self.height) {
+            for xx in x..(x + w).min(self.width) {
+                self.paint(i64::from(xx), i64::from(yy), ink, 1.0);
+            }
+        }
+    }
+
+    fn palette() -> Vec<u8> {
+        let mut palette = PAPER.to_vec();
+        for ink in INKS {
+            for level in 1..=LEVELS {
+                let t = f32::from(level) / f32::from(LEVELS);
+                for c in 0..3 {
+                    let (bg, fg) = (f32::from(PAPER[c]), f32::from(ink[c]));
+                    palette.push((bg + (fg - bg) * t).round() as u8);
+                }
+            }
+        }
+        palette
+    }
+
+    /// The colour of every pixel.
+    pub fn to_rgb(&self) -> RgbImage {
+        let palette = Canvas::palette();
+        RgbImage::from_fn(self.width, self.height, |x, y| {
+            let i = usize::from(self.pixels[(y * self.width + x) as usize]) * 3;
+            Rgb([palette[i], palette[i + 1], palette[i + 2]])
+        })
+    }
+
+    /// The canvas as an 8-bit indexed PNG.
+    pub fn to_png(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, self.width, self.height);
+        encoder.set_color(png::ColorType::Indexed);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_palette(Canvas::palette());
+        encoder.set_compression(png::Compression::Balanced);
+        // Writing an in-memory image into a Vec cannot fail.
+        if let Ok(mut writer) = encoder.write_header() {
+            let _ = writer.write_image_data(&self.pixels);
+            let _ = writer.finish();
+        }
+        out
+    }
+}
 
 /// Draws a typographic cover: the title in the sans face broken between its phrases,
 /// the subtitle, and the authors near the foot, on a paper-coloured ground.
-pub fn draw(meta: &Metadata) -> RgbImage {
-    let mut image = RgbImage::from_pixel(MAX_WIDTH, MAX_HEIGHT, PAPER);
+pub fn draw(meta: &Metadata) -> Canvas {
+    let mut canvas = Canvas::new(MAX_WIDTH, MAX_HEIGHT);
     let sans = Typeface::new(Face::SansBold);
     let serif = Typeface::new(Face::SerifRegular);
     let measure = MAX_WIDTH as f32 - 2.0 * MARGIN;
 
-    fill(&mut image, (MAX_WIDTH - 240) / 2, 380, 240, 14, VERMILION);
+    canvas.fill((MAX_WIDTH - 240) / 2, 380, 240, 14, VERMILION);
     let phrases = meta.title_phrases();
     let (size, lines) = fit_lines(&sans, &phrases, measure, 150.0, 56.0, 5);
     let mut y = 520.0 + size;
     for line in &lines {
-        sans.draw_centered(&mut image, line, size, y, INK);
+        sans.draw_centered(&mut canvas, line, size, y, INK);
         y += size * 1.4;
     }
     if let Some(subtitle) = &meta.subtitle {
@@ -110,45 +243,30 @@ pub fn draw(meta: &Metadata) -> RgbImage {
         let (size, lines) = fit_lines(&serif, &phrases, measure, 72.0, 40.0, 3);
         y += size * 0.8;
         for line in &lines {
-            serif.draw_centered(&mut image, line, size, y, GREY);
+            serif.draw_centered(&mut canvas, line, size, y, GREY);
             y += size * 1.5;
         }
     }
     if !meta.authors.is_empty() {
         let names: Vec<&str> = meta.authors.iter().map(String::as_str).collect();
         let (size, lines) = fit_lines(&serif, &names, measure, 64.0, 36.0, 3);
-        fill(
-            &mut image,
-            (MAX_WIDTH - 120) / 2,
-            MAX_HEIGHT - 640,
-            120,
-            4,
-            VERMILION,
-        );
+        canvas.fill((MAX_WIDTH - 120) / 2, MAX_HEIGHT - 640, 120, 4, VERMILION);
         let mut y = MAX_HEIGHT as f32 - 520.0;
         for line in &lines {
-            serif.draw_centered(&mut image, line, size, y, INK);
+            serif.draw_centered(&mut canvas, line, size, y, INK);
             y += size * 1.5;
         }
     }
     if let Some(publisher) = &meta.publisher {
         serif.draw_centered(
-            &mut image,
+            &mut canvas,
             &[publisher],
             44.0,
             MAX_HEIGHT as f32 - 220.0,
             GREY,
         );
     }
-    image
-}
-
-fn fill(image: &mut RgbImage, x: u32, y: u32, w: u32, h: u32, color: Rgb<u8>) {
-    for yy in y..(y + h).min(image.height()) {
-        for xx in x..(x + w).min(image.width()) {
-            image.put_pixel(xx, yy, color);
-        }
-    }
+    canvas
 }
 
 /// The largest size (from `max` down to `min`) at which `units` (phrases) fit into at
@@ -232,27 +350,11 @@ fn split_chars(text: &str) -> Vec<&str> {
 }
 
 fn is_opening_mark(c: char) -> bool {
-    matches!(c, '“' | '‘' | '（' | '《' | '「' | '『' | '【' | '〔')
+    script::class(c) == Class::Opening
 }
 
 fn is_closing_mark(c: char) -> bool {
-    matches!(
-        c,
-        '”' | '’'
-            | '）'
-            | '》'
-            | '」'
-            | '』'
-            | '】'
-            | '〕'
-            | '，'
-            | '。'
-            | '、'
-            | '；'
-            | '：'
-            | '？'
-            | '！'
-    )
+    script::class(c) == Class::Closing
 }
 
 /// A bundled face, ready to shape with rustybuzz and draw with ab_glyph.
@@ -295,14 +397,7 @@ impl Typeface {
     }
 
     /// Draws units on one line, centred, half an em apart, baseline at `y`.
-    fn draw_centered(
-        &self,
-        image: &mut RgbImage,
-        units: &[&str],
-        size: f32,
-        y: f32,
-        color: Rgb<u8>,
-    ) {
+    fn draw_centered(&self, canvas: &mut Canvas, units: &[&str], size: f32, y: f32, ink: usize) {
         let gap = size * 0.5;
         let widths: Vec<f32> = units.iter().map(|u| self.width(u, size)).collect();
         let total = widths.iter().sum::<f32>() + gap * (units.len().saturating_sub(1)) as f32;
@@ -319,7 +414,7 @@ impl Typeface {
         } else {
             0.0
         };
-        let mut x = (image.width() as f32 - (total - blank_left - blank_right)) / 2.0 - blank_left;
+        let mut x = (canvas.width as f32 - (total - blank_left - blank_right)) / 2.0 - blank_left;
         let scale = PxScale::from(size * self.outlines.height_unscaled() / self.units_per_em);
         for (unit, width) in units.iter().zip(&widths) {
             for (gid, dx) in self.shape(unit, size).0 {
@@ -333,18 +428,7 @@ impl Typeface {
                     outline.draw(|gx, gy, coverage| {
                         let px = bounds.min.x as i64 + i64::from(gx);
                         let py = bounds.min.y as i64 + i64::from(gy);
-                        if px >= 0
-                            && py >= 0
-                            && (px as u32) < image.width()
-                            && (py as u32) < image.height()
-                        {
-                            let p = image.get_pixel_mut(px as u32, py as u32);
-                            for c in 0..3 {
-                                let bg = f32::from(p.0[c]);
-                                p.0[c] = (bg + (f32::from(color.0[c]) - bg) * coverage.min(1.0))
-                                    .round() as u8;
-                            }
-                        }
+                        canvas.paint(px, py, ink, coverage);
                     });
                 }
             }
@@ -390,13 +474,16 @@ mod tests {
 
     #[test]
     fn drawn_cover_has_ink_and_is_deterministic() {
-        let a = draw(&meta("镇江高新区 争当创新发展“先行军”"));
+        let a = draw(&meta("镇江高新区 争当创新发展“先行军”")).to_rgb();
         assert_eq!(a.dimensions(), (MAX_WIDTH, MAX_HEIGHT));
         let dark = a.pixels().filter(|p| p.0[0] < 80).count();
         assert!(dark > 20_000, "title ink: {dark}");
-        assert_eq!(
-            encode(&a),
-            encode(&draw(&meta("镇江高新区 争当创新发展“先行军”")))
-        );
+        let vermilion = a.pixels().filter(|p| p.0 == INKS[VERMILION]).count();
+        assert_eq!(vermilion, 240 * 14 + 120 * 4);
+        let png = draw(&meta("镇江高新区 争当创新发展“先行军”")).to_png();
+        assert_eq!(png, draw(&meta("镇江高新区 争当创新发展“先行军”")).to_png());
+        let decoded = image::load_from_memory(&png).unwrap().to_rgb8();
+        assert_eq!(decoded, a);
+        assert!(png.len() < 200_000, "{}", png.len());
     }
 }

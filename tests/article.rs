@@ -137,11 +137,11 @@ fn embedded_fonts_are_subsets_covering_every_character_of_the_text() {
 #[test]
 fn the_committed_cover_is_the_one_the_build_draws() {
     let files = epub_files(&build_article("article-cover"));
-    let cover = &files["OEBPS/cover.jpg"];
-    let committed = fs::read(root().join("covers/book.jpg")).unwrap();
+    let cover = &files["OEBPS/cover.png"];
+    let committed = fs::read(root().join("covers/book.png")).unwrap();
     assert!(
         *cover == committed,
-        "covers/book.jpg is stale: run scripts/update-covers.sh"
+        "covers/book.png is stale: run scripts/update-covers.sh"
     );
     let image = image::load_from_memory(cover).unwrap();
     assert_eq!((image.width(), image.height()), (1600, 2560));

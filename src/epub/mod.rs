@@ -6,17 +6,20 @@ mod xhtml;
 
 use std::collections::BTreeSet;
 
+use crate::cover::CoverImage;
 use crate::error::Result;
 use crate::fonts::{Face, FontSet};
 use crate::model::Book;
 use package::{Contents, Resource};
 use xhtml::TocEntry;
 
-/// Writes the book as an EPUB 3 file (returned as bytes). `cover_jpeg` is the prepared
-/// cover image.
-pub fn write(book: &Book, font_set: &FontSet, cover_jpeg: &[u8]) -> Result<Vec<u8>> {
+/// Writes the book as an EPUB 3 file (returned as bytes) with the prepared `cover`.
+pub fn write(book: &Book, font_set: &FontSet, cover: &CoverImage) -> Result<Vec<u8>> {
     let meta = &book.metadata;
-    let mut pages = vec![xhtml::cover_page(meta), xhtml::title_page(meta)];
+    let mut pages = vec![
+        xhtml::cover_page(meta, &package::cover_file(cover)),
+        xhtml::title_page(meta),
+    ];
     pages.extend((0..book.chapters.len()).map(|i| xhtml::chapter_page(book, i)));
 
     let mut usage = fonts::Usage::default();
@@ -35,7 +38,7 @@ pub fn write(book: &Book, font_set: &FontSet, cover_jpeg: &[u8]) -> Result<Vec<u
         meta,
         pages: &pages,
         stylesheet: &stylesheet,
-        cover_jpeg,
+        cover,
         resources: &resources,
     })?;
     archive.to_zip(meta.modified)

@@ -13,7 +13,8 @@ use std::io::{self, Cursor, Read, Write};
 
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
 
-use super::xhtml::{escape, Page, TocEntry, COVER_IMAGE};
+use super::xhtml::{escape, Page, TocEntry};
+use crate::cover::CoverImage;
 use crate::error::{Error, Result};
 use crate::model::Metadata;
 
@@ -59,9 +60,9 @@ impl Archive {
         }
     }
 
-    /// A ZIP as EPUB requires: `mimetype` first and stored, everything else deflated.
-    /// Every entry carries `modified` (seconds since 1970) as its time, so the same book
-    /// gives the same bytes.
+    /// A ZIP as EPUB requires: `mimetype` first and stored, images stored (they are
+    /// compressed already), everything else deflated. Every entry carries `modified`
+    /// (seconds since 1970) as its time, so the same book gives the same bytes.
     pub fn to_zip(&self, modified: i64) -> Result<Vec<u8>> {
         use zip::write::SimpleFileOptions;
         use zip::CompressionMethod;
@@ -72,7 +73,7 @@ impl Archive {
             .unix_permissions(0o644);
         let deflated = stored
             .compression_method(CompressionMethod::Deflated)
-            .compression_level(Some(9));
+            .compression_level(Some(6));
         let zip_error =
             |e: zip::result::ZipError| Error::Internal(format!("writing the EPUB's ZIP: {e}"));
         let io_error = |e: io::Error| Error::Internal(format!("writing the EPUB's ZIP: {e}"));
@@ -80,7 +81,11 @@ impl Archive {
         zip.start_file("mimetype", stored).map_err(zip_error)?;
         zip.write_all(b"application/epub+zip").map_err(io_error)?;
         for (path, data) in &self.entries {
-            zip.start_file(path.as_str(), deflated).map_err(zip_error)?;
+            let compressed = [".jpg", ".jpeg", ".png", ".gif", ".webp"]
+                .iter()
+                .any(|ext| path.ends_with(ext));
+            let options = if compressed { stored } else { deflated };
+            zip.start_file(path.as_str(), options).map_err(zip_error)?;
             zip.write_all(data).map_err(io_error)?;
         }
         Ok(zip.finish().map_err(zip_error)?.into_inner())
@@ -123,8 +128,8 @@ pub struct Contents<'a> {
     pub pages: &'a [Page],
     /// The stylesheet.
     pub stylesheet: &'a str,
-    /// The cover image (JPEG).
-    pub cover_jpeg: &'a [u8],
+    /// The cover image.
+    pub cover: &'a CoverImage,
     /// Fonts and other files.
     pub resources: &'a [Resource],
 }
@@ -162,7 +167,11 @@ pub fn assemble(contents: Contents<'_>) -> Result<Archive> {
         .stylesheet(contents.stylesheet.as_bytes())
         .map_err(builder_error)?;
     builder
-        .add_cover_image(COVER_IMAGE, contents.cover_jpeg, "image/jpeg")
+        .add_cover_image(
+            cover_file(contents.cover),
+            contents.cover.data.as_slice(),
+            contents.cover.format.media_type(),
+        )
         .map_err(builder_error)?;
     for resource in contents.resources {
         builder
@@ -193,6 +202,11 @@ pub fn assemble(contents: Contents<'_>) -> Result<Archive> {
     let mut archive = Archive::from_zip(&zipped)?;
     repair(&mut archive, meta);
     Ok(archive)
+}
+
+/// The cover image's file name in the package.
+pub fn cover_file(cover: &CoverImage) -> String {
+    format!("cover.{}", cover.format.extension())
 }
 
 fn toc_element(entry: &TocEntry) -> TocElement {
@@ -373,7 +387,10 @@ mod tests {
             meta: &meta(),
             pages: &[page("cover.xhtml", None), page("ch001.xhtml", Some("章"))],
             stylesheet: "",
-            cover_jpeg: b"jpeg",
+            cover: &CoverImage {
+                data: b"jpeg".to_vec(),
+                format: crate::cover::CoverFormat::Jpeg,
+            },
             resources: &[],
         })
         .unwrap()

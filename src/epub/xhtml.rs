@@ -7,8 +7,6 @@ use crate::script::is_wide;
 
 /// File name of the cover page.
 pub const COVER_PAGE: &str = "cover.xhtml";
-/// File name of the cover image.
-pub const COVER_IMAGE: &str = "cover.jpg";
 /// File name of the title page.
 pub const TITLE_PAGE: &str = "title.xhtml";
 /// File name of the stylesheet (epub-builder's fixed name, which its nav links to).
@@ -41,14 +39,15 @@ pub fn chapter_href(index: usize) -> String {
     format!("ch{:03}.xhtml", index + 1)
 }
 
-/// The cover page, showing the cover image.
-pub fn cover_page(meta: &Metadata) -> Page {
+/// The cover page, showing the cover image `image` (a file name in the package).
+pub fn cover_page(meta: &Metadata, image: &str) -> Page {
     let mut alt = format!("封面：{}", meta.title);
     if !meta.authors.is_empty() {
         let _ = write!(alt, "，{}", meta.authors.join("、"));
     }
     let body = format!(
-        "<section class=\"cover\" epub:type=\"cover\">\n<img role=\"doc-cover\" src=\"{COVER_IMAGE}\" alt=\"{}\"/>\n</section>",
+        "<section class=\"cover\" epub:type=\"cover\">\n<img role=\"doc-cover\" src=\"{}\" alt=\"{}\"/>\n</section>",
+        escape(image),
         escape(&alt)
     );
     Page {
@@ -303,6 +302,7 @@ mod tests {
                 ],
             }],
             dir: "book".into(),
+            pdf: Default::default(),
         };
         let page = chapter_page(&book, 0);
         assert!(page.xhtml.contains("lang=\"zh-CN\" xml:lang=\"zh-CN\""));
