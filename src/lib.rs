@@ -3,6 +3,7 @@
 //! One pipeline, one module per stage:
 //! * [`source`]: `book.toml` + Markdown → the document [`model`];
 //! * [`epub`]: the model → XHTML pages, web-font subsets and an EPUB 3 package;
+//! * [`pdf`]: the model → shaped, broken, justified, paginated lines → a PDF;
 //! * [`cover`]: the author's cover image, or a drawn typographic one;
 //! * [`fonts`]: the bundled Noto CJK faces and the system-font fallback.
 //!
@@ -14,12 +15,13 @@ pub mod error;
 pub mod fonts;
 pub mod model;
 mod output;
+pub mod pdf;
 pub mod script;
 pub mod source;
 
 use std::path::{Path, PathBuf};
 
-use error::{Error, Location, Result, Warning};
+use error::{Result, Warning};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -31,8 +33,8 @@ pub enum Format {
 }
 
 impl Format {
-    /// The formats inkstone can write today.
-    pub const AVAILABLE: [Format; 1] = [Format::Epub];
+    /// Every format.
+    pub const ALL: [Format; 2] = [Format::Epub, Format::Pdf];
 
     /// The file extension.
     pub fn extension(self) -> &'static str {
@@ -50,7 +52,7 @@ pub struct BuildOptions {
     pub book_dir: PathBuf,
     /// The output folder.
     pub out_dir: PathBuf,
-    /// The formats to write; empty means every available format.
+    /// The formats to write; empty means all of them.
     pub formats: Vec<Format>,
     /// Environment inputs (`SOURCE_DATE_EPOCH`).
     pub load: source::LoadOptions,
@@ -69,22 +71,12 @@ pub struct BuildReport {
 /// (each atomically), so a failing build leaves earlier outputs untouched.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut formats = if options.formats.is_empty() {
-        Format::AVAILABLE.to_vec()
+        Format::ALL.to_vec()
     } else {
         options.formats.clone()
     };
     formats.sort();
     formats.dedup();
-    if let Some(missing) = formats.iter().find(|f| !Format::AVAILABLE.contains(f)) {
-        return Err(Error::input(
-            Location::file("--format"),
-            format!(
-                "{} output is not built yet",
-                missing.extension().to_uppercase()
-            ),
-            "build the EPUB with --format epub",
-        ));
-    }
 
     let loaded = source::load(&options.book_dir, &options.load)?;
     let book = loaded.book;
@@ -95,7 +87,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     for format in formats {
         let data = match format {
             Format::Epub => epub::write(&book, &font_set, &cover::prepare(&book)?)?,
-            Format::Pdf => unreachable!("filtered above"),
+            Format::Pdf => pdf::write(&book, &font_set)?,
         };
         let path = options.out_dir.join(format!(
             "{}.{}",

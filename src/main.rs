@@ -25,7 +25,7 @@ enum Command {
         /// The output folder.
         #[arg(short, long, default_value = "out")]
         out: PathBuf,
-        /// Formats to build, comma-separated (default: every available format).
+        /// Formats to build, comma-separated (default: epub,pdf).
         #[arg(long, value_delimiter = ',')]
         format: Vec<FormatArg>,
     },

@@ -16,7 +16,43 @@ pub struct Book {
     pub chapters: Vec<Chapter>,
     /// The book folder, as the user named it (for messages and relative paths).
     pub dir: PathBuf,
+    /// Page and type settings for the PDF (`[pdf]` in book.toml).
+    pub pdf: PdfOptions,
 }
+
+/// Page and type settings for the typeset PDF.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PdfOptions {
+    /// Page width in millimetres.
+    pub page_width_mm: f32,
+    /// Page height in millimetres.
+    pub page_height_mm: f32,
+    /// Body type size in points (10.5 pt is 五号).
+    pub font_size_pt: f32,
+    /// Baseline distance as a multiple of the body size.
+    pub line_pitch: f32,
+}
+
+impl Default for PdfOptions {
+    /// A5, 10.5 pt, pitch 1.7.
+    fn default() -> Self {
+        PdfOptions {
+            page_width_mm: 148.0,
+            page_height_mm: 210.0,
+            font_size_pt: 10.5,
+            line_pitch: 1.7,
+        }
+    }
+}
+
+/// Named page sizes (width × height in mm): ISO A4, A5, B5 and the Chinese 16开 and 32开.
+pub const PAGE_SIZES: &[(&str, f32, f32)] = &[
+    ("A4", 210.0, 297.0),
+    ("A5", 148.0, 210.0),
+    ("B5", 176.0, 250.0),
+    ("16开", 185.0, 260.0),
+    ("32开", 130.0, 184.0),
+];
 
 /// Bibliographic data about the book.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,5 +1,6 @@
-//! Character classes for Chinese text: which characters are ideographs, which are
-//! full-width punctuation, and how the soft line breaks of the source are resolved.
+//! Character classes for Chinese text (clreq): which characters are ideographs, which
+//! are full-width punctuation of which kind, which may not start or end a line, and how
+//! the soft line breaks of the source are resolved.
 
 /// An ideograph (Han character) of any CJK Unified Ideographs block or the
 /// compatibility block.
@@ -25,6 +26,115 @@ pub fn is_wide(c: char) -> bool {
         || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·' | '‧' | '・')
 }
 
+/// Marks that never start a line (clreq 避头): stops, closing brackets and quotes,
+/// interpuncts, the ellipsis, dashes, the wave dash, and `%`.
+pub fn is_no_start(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '‼'
+            | '⁇'
+            | '．'
+            | '）'
+            | '］'
+            | '｝'
+            | '〕'
+            | '〉'
+            | '》'
+            | '」'
+            | '』'
+            | '】'
+            | '〗'
+            | '〙'
+            | '〟'
+            | '”'
+            | '’'
+            | '·'
+            | '・'
+            | '‧'
+            | '…'
+            | '—'
+            | '～'
+            | '%'
+            | '％'
+            | ','
+            | '.'
+            | ';'
+            | ':'
+            | '?'
+            | '!'
+            | ')'
+            | ']'
+            | '}'
+            | '々'
+            | 'ゝ'
+            | 'ゞ'
+            | 'ヽ'
+            | 'ヾ'
+    )
+}
+
+/// Marks that never end a line (clreq 避尾): opening brackets and quotes.
+pub fn is_no_end(c: char) -> bool {
+    matches!(
+        c,
+        '（' | '［'
+            | '｛'
+            | '〔'
+            | '〈'
+            | '《'
+            | '「'
+            | '『'
+            | '【'
+            | '〖'
+            | '〘'
+            | '〝'
+            | '“'
+            | '‘'
+            | '('
+            | '['
+            | '{'
+    )
+}
+
+/// The clreq class of a character, as far as spacing is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Opening brackets and quotes: their glyph sits in the right half of the em.
+    Opening,
+    /// Closing brackets and quotes, and the stops `，。、；：？！`: glyph in the left half.
+    Closing,
+    /// Interpuncts, centred in the em.
+    Middle,
+    /// `——` and `……`: two-em units that are never split.
+    Inseparable,
+    /// Ideographs and the other characters set on the em grid.
+    Ideograph,
+    /// Latin letters, digits and the narrow punctuation around them.
+    Latin,
+}
+
+/// The class of `c`.
+pub fn class(c: char) -> Class {
+    match c {
+        '“' | '‘' | '（' | '［' | '｛' | '〔' | '〈' | '《' | '「' | '『' | '【' | '〖' | '〘'
+        | '〝' => Class::Opening,
+        '”' | '’' | '）' | '］' | '｝' | '〕' | '〉' | '》' | '」' | '』' | '】' | '〗' | '〙'
+        | '〟' | '，' | '。' | '、' | '；' | '：' | '？' | '！' | '‼' | '⁇' | '．' => {
+            Class::Closing
+        }
+        '・' | '‧' => Class::Middle,
+        '—' | '…' => Class::Inseparable,
+        c if is_wide(c) => Class::Ideograph,
+        _ => Class::Latin,
+    }
+}
+
 /// Whether a source line break between `before` and `after` is dropped (true) or
 /// becomes a space (false). As in CSS Text 3 segment-break transformation, tailored
 /// for Chinese: no space between two full-width characters.
@@ -46,6 +156,16 @@ mod tests {
         assert!(!is_han('，') && !is_han('a'));
         assert!(is_wide('，') && is_wide('“') && is_wide('（') && is_wide('镇'));
         assert!(!is_wide('a') && !is_wide('1') && !is_wide(','));
+    }
+
+    #[test]
+    fn punctuation_classes() {
+        assert_eq!(class('“'), Class::Opening);
+        assert_eq!(class('，'), Class::Closing);
+        assert_eq!(class('镇'), Class::Ideograph);
+        assert_eq!(class('—'), Class::Inseparable);
+        assert_eq!(class('a'), Class::Latin);
+        assert_eq!(class('8'), Class::Latin);
     }
 
     #[test]

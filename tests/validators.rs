@@ -4,12 +4,8 @@
 mod common;
 
 use std::process::Command;
-use std::sync::Mutex;
 
 use common::*;
-
-/// The validators install themselves on first use; two runs at once would race.
-static VALIDATOR: Mutex<()> = Mutex::new(());
 
 fn validate(book: &str, name: &str) {
     let out = scratch(name);
@@ -37,7 +33,7 @@ fn validate(book: &str, name: &str) {
         "{} is missing: put ../shared beside the project",
         tool.display()
     );
-    let _guard = VALIDATOR.lock().unwrap_or_else(|e| e.into_inner());
+    let _guard = TOOLS.lock().unwrap_or_else(|e| e.into_inner());
     let report = Command::new(&tool)
         .arg(&epub)
         .arg(out.join("report"))

@@ -27,8 +27,11 @@ pub const BOOK_KEYS: &[&str] = &[
     "chapters",
 ];
 
-/// Top-level tables allowed in `book.toml`.
-const TABLES: &[&str] = &["book"];
+/// Keys allowed under `[pdf]`.
+pub const PDF_KEYS: &[&str] = &["page_size", "font_size", "line_pitch"];
+
+/// Top-level tables allowed in `book.toml`, with their keys.
+const TABLES: &[(&str, &[&str])] = &[("book", BOOK_KEYS), ("pdf", PDF_KEYS)];
 
 /// The contents of `book.toml`, with spans kept where later errors need a line.
 #[derive(Debug, Deserialize)]
@@ -36,6 +39,31 @@ const TABLES: &[&str] = &["book"];
 pub struct BookToml {
     /// The `[book]` table.
     pub book: BookTable,
+    /// The `[pdf]` table: page and type settings of the typeset PDF.
+    #[serde(default)]
+    pub pdf: PdfTable,
+}
+
+/// The `[pdf]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PdfTable {
+    /// A preset name (`A4`, `A5`, `B5`, `16开`, `32开`) or `[width, height]` in mm.
+    pub page_size: Option<Spanned<PageSizeValue>>,
+    /// Body type size in points.
+    pub font_size: Option<Spanned<f64>>,
+    /// Baseline distance as a multiple of the body size.
+    pub line_pitch: Option<Spanned<f64>>,
+}
+
+/// `page_size` as written: a preset name or width and height in millimetres.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum PageSizeValue {
+    /// `page_size = "A5"`
+    Preset(String),
+    /// `page_size = [148, 210]`
+    Millimetres([f64; 2]),
 }
 
 /// The `[book]` table.
@@ -110,11 +138,12 @@ pub fn parse(path: &Path, text: &str) -> Result<BookToml> {
 
 /// Rejects unknown tables and keys, suggesting the closest known one.
 fn check_keys(document: &DeTable<'_>, at: impl Fn(Range<usize>) -> Location) -> Result<()> {
+    let table_names: Vec<&str> = TABLES.iter().map(|(name, _)| *name).collect();
     for (key, value) in document.iter() {
         let name: &str = key.get_ref();
-        if !TABLES.contains(&name) {
-            return Err(unknown(&at(key.span()), name, "book.toml", TABLES));
-        }
+        let Some((_, keys)) = TABLES.iter().find(|(table, _)| *table == name) else {
+            return Err(unknown(&at(key.span()), name, "book.toml", &table_names));
+        };
         let Some(table) = value.get_ref().as_table() else {
             return Err(Error::input(
                 at(key.span()),
@@ -124,12 +153,12 @@ fn check_keys(document: &DeTable<'_>, at: impl Fn(Range<usize>) -> Location) -> 
         };
         for (inner, _) in table.iter() {
             let inner_name: &str = inner.get_ref();
-            if !BOOK_KEYS.contains(&inner_name) {
+            if !keys.contains(&inner_name) {
                 return Err(unknown(
                     &at(inner.span()),
                     inner_name,
                     &format!("[{name}]"),
-                    BOOK_KEYS,
+                    keys,
                 ));
             }
         }
@@ -203,6 +232,11 @@ publisher = "出版社"
 description = "简介"
 cover = "cover.png"
 chapters = ["a.md", "b.md"]
+
+[pdf]
+page_size = "16开"
+font_size = 9
+line_pitch = 1.6
 "#,
         )
         .unwrap();
@@ -210,6 +244,10 @@ chapters = ["a.md", "b.md"]
         assert_eq!(t.book.authors, ["甲", "乙"]);
         assert_eq!(t.book.date.unwrap().get_ref().as_text(), "2021-11-30");
         assert_eq!(t.book.chapters.unwrap().len(), 2);
+        assert!(
+            matches!(t.pdf.page_size.unwrap().get_ref(), PageSizeValue::Preset(p) if p == "16开")
+        );
+        assert_eq!(*t.pdf.font_size.unwrap().get_ref(), 9.0);
         // every key the checker accepts is one serde knows (and the other way round)
         assert_eq!(BOOK_KEYS.len(), 10);
     }
@@ -229,6 +267,19 @@ chapters = ["a.md", "b.md"]
         assert!(
             e.to_string().starts_with("book.toml:3: unknown key `bok`"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn custom_page_size_and_unknown_pdf_key() {
+        let t = parse_str("[book]\ntitle = \"x\"\n[pdf]\npage_size = [150, 220.5]\n").unwrap();
+        assert!(
+            matches!(t.pdf.page_size.unwrap().get_ref(), PageSizeValue::Millimetres([w, h]) if *w == 150.0 && *h == 220.5)
+        );
+        let e = parse_str("[book]\ntitle = \"x\"\n[pdf]\nfontsize = 9\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "book.toml:4: unknown key `fontsize` in [pdf]; did you mean `font_size`?"
         );
     }
 

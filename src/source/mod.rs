@@ -11,8 +11,8 @@ use std::path::{Component, Path, PathBuf};
 use chrono::{DateTime, NaiveDate};
 
 use crate::error::{Error, Location, Result, Warning};
-use crate::model::{Book, Chapter, CoverSource, Metadata};
-use config::{line_of, BookTable};
+use crate::model::{Book, Chapter, CoverSource, Metadata, PdfOptions, PAGE_SIZES};
+use config::{line_of, BookTable, PageSizeValue, PdfTable};
 
 /// Seconds since 1970 of 1980-01-01T00:00:00Z, the modification time of a book that has
 /// neither a `date` nor `SOURCE_DATE_EPOCH` (also the earliest time a ZIP can hold).
@@ -55,7 +55,8 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Loaded> {
         }
         Err(e) => return Err(Error::io(&toml_path, "read book.toml", e)),
     };
-    let table = config::parse(&toml_path, &toml_text)?.book;
+    let parsed = config::parse(&toml_path, &toml_text)?;
+    let table = parsed.book;
     let at =
         |span: std::ops::Range<usize>| Location::line(&toml_path, line_of(&toml_text, span.start));
 
@@ -74,12 +75,14 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Loaded> {
         None => None,
     };
     let metadata = metadata(table, &at, options)?;
+    let pdf = pdf_options(&parsed.pdf, &at)?;
     Ok(Loaded {
         book: Book {
             metadata,
             cover,
             chapters,
             dir: dir.to_path_buf(),
+            pdf,
         },
         warnings,
     })
@@ -283,6 +286,62 @@ fn metadata(
         publisher: non_empty(table.publisher),
         description: non_empty(table.description),
     })
+}
+
+fn pdf_options(
+    table: &PdfTable,
+    at: &impl Fn(std::ops::Range<usize>) -> Location,
+) -> Result<PdfOptions> {
+    let mut options = PdfOptions::default();
+    if let Some(size) = &table.page_size {
+        let (width, height) = match size.get_ref() {
+            PageSizeValue::Preset(name) => PAGE_SIZES
+                .iter()
+                .find(|(preset, _, _)| preset.eq_ignore_ascii_case(name.trim()))
+                .map(|&(_, w, h)| (w, h))
+                .ok_or_else(|| {
+                    let names: Vec<&str> = PAGE_SIZES.iter().map(|(n, _, _)| *n).collect();
+                    Error::input(
+                        at(size.span()),
+                        format!("unknown page size `{name}`"),
+                        format!("use one of {}, or [width, height] in mm", names.join(", ")),
+                    )
+                })?,
+            PageSizeValue::Millimetres([w, h]) => (*w as f32, *h as f32),
+        };
+        if !(70.0..=600.0).contains(&width) || !(90.0..=900.0).contains(&height) {
+            return Err(Error::input(
+                at(size.span()),
+                format!("a page of {width} × {height} mm is out of range"),
+                "give width and height in millimetres, e.g. [148, 210]",
+            ));
+        }
+        options.page_width_mm = width;
+        options.page_height_mm = height;
+    }
+    if let Some(size) = &table.font_size {
+        let value = *size.get_ref();
+        if !(6.0..=24.0).contains(&value) {
+            return Err(Error::input(
+                at(size.span()),
+                format!("font_size {value} pt is out of range"),
+                "use a body size between 6 and 24 points (10.5 is 五号)",
+            ));
+        }
+        options.font_size_pt = value as f32;
+    }
+    if let Some(pitch) = &table.line_pitch {
+        let value = *pitch.get_ref();
+        if !(1.2..=3.0).contains(&value) {
+            return Err(Error::input(
+                at(pitch.span()),
+                format!("line_pitch {value} is out of range"),
+                "use a multiple of the body size between 1.2 and 3 (1.7 is usual)",
+            ));
+        }
+        options.line_pitch = value as f32;
+    }
+    Ok(options)
 }
 
 fn non_empty(s: Option<String>) -> Option<String> {

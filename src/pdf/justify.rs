@@ -1,0 +1,208 @@
+//! Justification: a broken line → glyphs at their final positions.
+//!
+//! Marks at the line's edges lose their blank halves; then the line's gaps stretch or
+//! shrink by the breaker's ratio, and what rounding leaves is spread evenly, so that every
+//! line but a paragraph's last is flush at both edges.
+
+use super::linebreak::LineSpan;
+use super::shape::{FontKey, Items};
+
+/// Horizontal alignment of a line that is not justified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Flush left (a paragraph's last line).
+    Left,
+    /// Centred (headings, titles).
+    Center,
+    /// Flush right (the byline).
+    Right,
+}
+
+/// A glyph placed on a line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedGlyph {
+    /// Its font.
+    pub font: FontKey,
+    /// Size in points.
+    pub size: f32,
+    /// Glyph id.
+    pub id: u16,
+    /// Pen position from the line's left edge, in points.
+    pub x: f32,
+    /// Baseline offset (up is positive), in points.
+    pub dy: f32,
+    /// The text it stands for.
+    pub text: String,
+}
+
+/// A finished line.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Line {
+    /// Glyphs, left to right.
+    pub glyphs: Vec<PlacedGlyph>,
+    /// Width actually occupied (from the left edge).
+    pub width: f32,
+    /// The largest type size on the line.
+    pub size: f32,
+}
+
+/// Sets `span` of `items` into a line of `measure` points. Justified lines fill the
+/// measure; others are aligned by `align`.
+pub fn set_line(
+    items: &Items,
+    span: &LineSpan,
+    measure: f32,
+    indent: f32,
+    justify: bool,
+    align: Align,
+) -> Line {
+    let atoms = &items.atoms[span.start..span.end];
+    let Some(last_index) = atoms.len().checked_sub(1) else {
+        return Line::default();
+    };
+    let stretching = justify && !span.last;
+    let ratio = if stretching {
+        span.ratio
+    } else {
+        span.ratio.min(0.0)
+    };
+    // widths of atoms and of the gaps before them (the first gap is not on the line)
+    let mut boxes = Vec::with_capacity(atoms.len());
+    let mut gaps = Vec::with_capacity(atoms.len());
+    for (k, atom) in atoms.iter().enumerate() {
+        let mut width = atom.width;
+        let mut shift = atom.shift;
+        if k == 0 {
+            width -= atom.left_blank;
+            shift -= atom.left_blank;
+        }
+        if k == last_index {
+            width -= atom.right_blank;
+        } else if ratio < 0.0 {
+            width += ratio * atom.shrink;
+        }
+        boxes.push((width, shift));
+        let gap = if k == 0 {
+            0.0
+        } else {
+            let g = items.gaps[span.start + k];
+            g.width
+                + if ratio >= 0.0 {
+                    ratio * g.stretch
+                } else {
+                    ratio * g.shrink
+                }
+        };
+        gaps.push(gap);
+    }
+    let start = if span.start == 0 { indent } else { 0.0 };
+    let natural: f32 = start + boxes.iter().map(|b| b.0).sum::<f32>() + gaps.iter().sum::<f32>();
+    if stretching && last_index > 0 {
+        // spread what the ratio left over (rounding, a line without stretch) evenly
+        let spread = (measure - natural) / last_index as f32;
+        for gap in gaps.iter_mut().skip(1) {
+            *gap += spread;
+        }
+    }
+    let width: f32 = start + boxes.iter().map(|b| b.0).sum::<f32>() + gaps.iter().sum::<f32>();
+    let offset = match (stretching, align) {
+        (true, _) | (false, Align::Left) => 0.0,
+        (false, Align::Center) => (measure - width) / 2.0,
+        (false, Align::Right) => measure - width,
+    };
+    let mut line = Line {
+        glyphs: Vec::new(),
+        width: width + offset,
+        size: 0.0,
+    };
+    let mut x = offset + start;
+    for (k, atom) in atoms.iter().enumerate() {
+        if let Some(space) = (k > 0).then(|| items.gaps[span.start + k].space).flatten() {
+            line.glyphs.push(PlacedGlyph {
+                font: space.font,
+                size: space.size,
+                id: space.id,
+                x,
+                dy: 0.0,
+                text: " ".into(),
+            });
+        }
+        x += gaps[k];
+        let (box_width, shift) = boxes[k];
+        let mut pen = x + shift;
+        for g in &atom.glyphs {
+            line.glyphs.push(PlacedGlyph {
+                font: atom.font,
+                size: atom.size,
+                id: g.id,
+                x: pen + g.dx,
+                dy: g.dy,
+                text: g.text.clone(),
+            });
+            pen += g.advance;
+        }
+        line.size = line.size.max(atom.size);
+        x += box_width;
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::Face;
+    use crate::pdf::linebreak::{break_lines, Params};
+    use crate::pdf::shape::test_items;
+
+    fn set(text: &str, measure: f32, indent: f32) -> Vec<Line> {
+        let items = test_items(text, Face::SerifRegular, measure, false);
+        let params = Params {
+            measure,
+            indent,
+            justify: true,
+        };
+        break_lines(&items, &params)
+            .iter()
+            .map(|s| set_line(&items, s, measure, indent, true, Align::Left))
+            .collect()
+    }
+
+    #[test]
+    fn justified_lines_fill_the_measure_exactly() {
+        let text = "肩负“城市发展新空间、新兴产业承载地、创新驱动主引擎”的使命，2017年6月6日，镇江高新区实体化运作。作为全市最年轻的一个“板块”，镇江高新区抢抓机遇、奋力奔跑，以前所未有的干劲。";
+        let lines = set(text, 155.0, 20.0);
+        assert!(lines.len() > 3);
+        for line in &lines[..lines.len() - 1] {
+            assert!((line.width - 155.0).abs() < 0.01, "{}", line.width);
+            let last = line.glyphs.last().unwrap();
+            assert!(last.x < 155.0);
+        }
+        assert!(lines.last().unwrap().width < 155.0);
+    }
+
+    #[test]
+    fn a_mark_at_the_line_end_is_set_in_half_an_em() {
+        // 9 ideographs and a comma in 9.5 em: the comma loses its blank half
+        let lines = set(
+            "一二三四五六七八九，一二三四五六七八九，一二三四五六七八九。",
+            95.0,
+            0.0,
+        );
+        assert_eq!(lines.len(), 3);
+        let first = &lines[0];
+        assert_eq!(first.glyphs.last().unwrap().text, "，");
+        assert!((first.glyphs.last().unwrap().x - 90.0).abs() < 0.01);
+        assert!((first.width - 95.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn paragraph_indent_and_opening_mark_at_line_start() {
+        let lines = set("“一二三四五六七八九十”", 200.0, 20.0);
+        // the opening quote loses its blank left half after the indent
+        assert!(
+            (lines[0].glyphs[0].x - 15.0).abs() < 0.01,
+            "{}",
+            lines[0].glyphs[0].x
+        );
+    }
+}
