@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Location, Warning};
-use crate::model::{Block, Book, Inline};
+use crate::model::Book;
 
 /// One of the bundled faces, each a subset of Noto CJK SC (see `fonts/README.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -18,11 +18,18 @@ pub enum Face {
     SerifBold,
     /// Noto Sans CJK SC Bold: headings and titles.
     SansBold,
+    /// Noto Sans Mono CJK SC Regular: code.
+    Mono,
 }
 
 impl Face {
     /// Every bundled face.
-    pub const ALL: [Face; 3] = [Face::SerifRegular, Face::SerifBold, Face::SansBold];
+    pub const ALL: [Face; 4] = [
+        Face::SerifRegular,
+        Face::SerifBold,
+        Face::SansBold,
+        Face::Mono,
+    ];
 
     /// The font file (OpenType/CFF).
     pub fn data(self) -> &'static [u8] {
@@ -45,6 +52,12 @@ impl Face {
                     "/fonts/NotoSansCJKsc-Bold.otf"
                 ))
             }
+            Face::Mono => {
+                include_bytes!(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/fonts/NotoSansMonoCJKsc-Regular.otf"
+                ))
+            }
         }
     }
 
@@ -54,6 +67,7 @@ impl Face {
             Face::SerifRegular => "serif-regular",
             Face::SerifBold => "serif-bold",
             Face::SansBold => "sans-bold",
+            Face::Mono => "mono",
         }
     }
 }
@@ -138,27 +152,14 @@ fn book_texts(book: &Book) -> Vec<(String, Location)> {
     texts.extend(m.subtitle.iter().map(|s| (s.clone(), toml.clone())));
     texts.extend(m.authors.iter().map(|s| (s.clone(), toml.clone())));
     for chapter in &book.chapters {
-        for block in &chapter.blocks {
-            let (content, line) = match block {
-                Block::Heading(h) => (&h.content, h.line),
-                Block::Paragraph(p) | Block::Byline(p) => (&p.content, p.line),
-            };
-            let mut text = String::new();
-            collect_text(content, &mut text);
-            texts.push((text, Location::line(&chapter.source, line)));
+        let notes = chapter.footnotes.iter().flat_map(|n| &n.blocks);
+        for block in chapter.blocks.iter().chain(notes) {
+            block.each_text(&mut |text, line| {
+                texts.push((text.to_string(), Location::line(&chapter.source, line)));
+            });
         }
     }
     texts
-}
-
-fn collect_text(inlines: &[Inline], out: &mut String) {
-    for inline in inlines {
-        match inline {
-            Inline::Text(t) => out.push_str(t),
-            Inline::Emphasis(inner) | Inline::Strong(inner) => collect_text(inner, out),
-            Inline::LineBreak => {}
-        }
-    }
 }
 
 /// Narrows a block's location to the line of the file where `c` first occurs from there.
@@ -266,9 +267,15 @@ mod tests {
 
     #[test]
     fn bundled_faces_parse_and_cover_gb2312_and_big5_samples() {
+        // (the monospace face covers GB 2312 only)
         for face in Face::ALL {
             let f = ttf_parser::Face::parse(face.data(), 0).unwrap();
-            for c in "镇江高新区“”，。、…—（）0aZ體龜鬱齉".chars() {
+            let sample = if face == Face::Mono {
+                "镇江高新区“”，。、…—（）0aZ{}<>"
+            } else {
+                "镇江高新区“”，。、…—（）0aZ體龜鬱齉"
+            };
+            for c in sample.chars() {
                 assert!(f.glyph_index(c).is_some(), "{face:?} lacks {c}");
             }
             assert_eq!(f.units_per_em(), 1000);

@@ -18,6 +18,40 @@ pub struct Book {
     pub dir: PathBuf,
     /// Page and type settings for the PDF (`[pdf]` in book.toml).
     pub pdf: PdfOptions,
+    /// Every image the chapters show, once each (blocks refer to them by index).
+    pub images: Vec<ImageAsset>,
+}
+
+/// An image of the book, decoded and checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageAsset {
+    /// The file as the user sees it (for messages).
+    pub source: PathBuf,
+    /// The file's bytes as read.
+    pub data: Vec<u8>,
+    /// Its format.
+    pub format: ImageFormat,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Decoded pixels, 8-bit RGBA, row by row.
+    pub rgba: Vec<u8>,
+    /// Whether any pixel is not fully opaque.
+    pub has_alpha: bool,
+}
+
+/// Image formats a book may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    /// PNG.
+    Png,
+    /// JPEG.
+    Jpeg,
+    /// WebP.
+    WebP,
+    /// GIF (its first frame).
+    Gif,
 }
 
 /// Page and type settings for the typeset PDF.
@@ -31,16 +65,19 @@ pub struct PdfOptions {
     pub font_size_pt: f32,
     /// Baseline distance as a multiple of the body size.
     pub line_pitch: f32,
+    /// Chapters begin on a right-hand (odd) page, a blank page inserted when needed.
+    pub chapters_on_right: bool,
 }
 
 impl Default for PdfOptions {
-    /// A5, 10.5 pt, pitch 1.7.
+    /// A5, 10.5 pt, pitch 1.7, chapters on the next page.
     fn default() -> Self {
         PdfOptions {
             page_width_mm: 148.0,
             page_height_mm: 210.0,
             font_size_pt: 10.5,
             line_pitch: 1.7,
+            chapters_on_right: false,
         }
     }
 }
@@ -119,6 +156,8 @@ pub struct Chapter {
     pub source: PathBuf,
     /// Blocks in reading order. A level-1 heading at the start is the chapter title.
     pub blocks: Vec<Block>,
+    /// Footnotes, numbered from 1 in the order they are first cited.
+    pub footnotes: Vec<Footnote>,
 }
 
 impl Chapter {
@@ -130,13 +169,23 @@ impl Chapter {
         }
     }
 
-    /// Headings of the chapter in order, the title included.
+    /// Headings of the chapter in order, the title included (not those inside quotes
+    /// or lists).
     pub fn headings(&self) -> impl Iterator<Item = &Heading> {
         self.blocks.iter().filter_map(|b| match b {
             Block::Heading(h) => Some(h),
             _ => None,
         })
     }
+}
+
+/// A footnote: what `[^label]` points at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Footnote {
+    /// Its number in the chapter (1, 2, …).
+    pub number: usize,
+    /// Its content.
+    pub blocks: Vec<Block>,
 }
 
 /// A block-level element.
@@ -149,6 +198,86 @@ pub enum Block {
     /// The author line at the end of an article, set flush right
     /// (`<p class="byline">…</p>` in the Markdown).
     Byline(Paragraph),
+    /// A block quote (`>`), which may nest.
+    Quote(Vec<Block>),
+    /// A list, ordered or not; items may hold task boxes and nested blocks.
+    List(List),
+    /// A fenced or indented code block.
+    Code(CodeBlock),
+    /// A table.
+    Table(Table),
+    /// An image on its own, with its caption.
+    Figure(Figure),
+    /// A thematic break (`---`).
+    Rule,
+}
+
+/// A list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct List {
+    /// The first number of an ordered list; `None` for a bulleted list.
+    pub start: Option<u64>,
+    /// Its items.
+    pub items: Vec<ListItem>,
+}
+
+/// A list item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItem {
+    /// A task list box: `Some(true)` when ticked.
+    pub checked: Option<bool>,
+    /// Its content.
+    pub blocks: Vec<Block>,
+}
+
+/// A block of code, set in the monospace face, line for line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeBlock {
+    /// The language given after the fence, if any.
+    pub language: Option<String>,
+    /// The code, without the final newline; tabs already expanded.
+    pub text: String,
+    /// 1-based source line.
+    pub line: usize,
+}
+
+/// A table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Alignment of each column, from the source's delimiter row.
+    pub align: Vec<ColumnAlign>,
+    /// The header row's cells.
+    pub header: Vec<Vec<Inline>>,
+    /// The body rows' cells (every row has as many cells as the header).
+    pub rows: Vec<Vec<Vec<Inline>>>,
+    /// 1-based source line.
+    pub line: usize,
+}
+
+/// Column alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnAlign {
+    /// None given: text starts at the left.
+    None,
+    /// `:--`
+    Left,
+    /// `:-:`
+    Center,
+    /// `--:`
+    Right,
+}
+
+/// An image shown as a block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// Index into [`Book::images`].
+    pub image: usize,
+    /// Text alternative (from `![alt](…)`).
+    pub alt: String,
+    /// Caption (from the image's title, `![alt](path "title")`).
+    pub caption: Option<String>,
+    /// 1-based source line.
+    pub line: usize,
 }
 
 /// A heading with a book-wide unique id.
@@ -173,6 +302,17 @@ pub struct Paragraph {
     pub line: usize,
 }
 
+/// Where a link goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkTarget {
+    /// An address outside the book (`https:`, `mailto:`…).
+    External(String),
+    /// A heading of the book, by id.
+    Heading(String),
+    /// The start of a chapter, by index.
+    Chapter(usize),
+}
+
 /// Inline content.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Inline {
@@ -183,11 +323,145 @@ pub enum Inline {
     Emphasis(Vec<Inline>),
     /// `**…**`: bold.
     Strong(Vec<Inline>),
-    /// A forced line break (two trailing spaces or a backslash).
+    /// `~~…~~`: struck through.
+    Strikethrough(Vec<Inline>),
+    /// `` `code` ``: the monospace face.
+    Code(String),
+    /// A link.
+    Link {
+        /// Where it goes.
+        target: LinkTarget,
+        /// What it says.
+        content: Vec<Inline>,
+    },
+    /// A footnote reference: the note's number in its chapter.
+    NoteRef(usize),
+    /// `<sup>`.
+    Superscript(Vec<Inline>),
+    /// `<sub>`.
+    Subscript(Vec<Inline>),
+    /// `<ruby>base<rt>annotation</rt></ruby>`.
+    Ruby {
+        /// The annotated text.
+        base: String,
+        /// The annotation (pinyin, zhuyin…).
+        annotation: String,
+    },
+    /// `<span lang="…">`: text in another language.
+    Lang {
+        /// BCP 47 tag.
+        lang: String,
+        /// The text.
+        content: Vec<Inline>,
+    },
+    /// A forced line break (two trailing spaces, a backslash, or `<br>`).
     LineBreak,
 }
 
-/// The plain text of inline content, markup removed.
+impl Block {
+    /// The 1-based source line where the block starts.
+    pub fn line(&self) -> usize {
+        match self {
+            Block::Heading(h) => h.line,
+            Block::Paragraph(p) | Block::Byline(p) => p.line,
+            Block::Code(c) => c.line,
+            Block::Table(t) => t.line,
+            Block::Figure(f) => f.line,
+            Block::Quote(inner) => inner.first().map_or(1, Block::line),
+            Block::List(list) => list
+                .items
+                .first()
+                .and_then(|i| i.blocks.first())
+                .map_or(1, Block::line),
+            Block::Rule => 1,
+        }
+    }
+
+    /// Calls `f` with every piece of text the block displays (captions, alternative
+    /// text, ruby annotations and code included) and the line of the block holding it.
+    pub fn each_text(&self, f: &mut dyn FnMut(&str, usize)) {
+        let line = self.line();
+        match self {
+            Block::Heading(Heading { content, .. })
+            | Block::Paragraph(Paragraph { content, .. })
+            | Block::Byline(Paragraph { content, .. }) => {
+                inline_texts(content, &mut |t| f(t, line))
+            }
+            Block::Quote(inner) => inner.iter().for_each(|b| b.each_text(f)),
+            Block::List(list) => list
+                .items
+                .iter()
+                .flat_map(|i| &i.blocks)
+                .for_each(|b| b.each_text(f)),
+            Block::Code(code) => f(&code.text, line),
+            Block::Table(table) => {
+                for cell in table.header.iter().chain(table.rows.iter().flatten()) {
+                    inline_texts(cell, &mut |t| f(t, line));
+                }
+            }
+            Block::Figure(figure) => {
+                f(&figure.alt, line);
+                if let Some(caption) = &figure.caption {
+                    f(caption, line);
+                }
+            }
+            Block::Rule => {}
+        }
+    }
+}
+
+impl Inline {
+    /// The inline content a span holds (emphasis, link, …); empty for leaves.
+    pub fn children(&self) -> &[Inline] {
+        match self {
+            Inline::Emphasis(inner)
+            | Inline::Strong(inner)
+            | Inline::Strikethrough(inner)
+            | Inline::Superscript(inner)
+            | Inline::Subscript(inner)
+            | Inline::Link { content: inner, .. }
+            | Inline::Lang { content: inner, .. } => inner,
+            _ => &[],
+        }
+    }
+
+    /// The inline content a span holds, to change it; `None` for leaves.
+    pub fn children_mut(&mut self) -> Option<&mut Vec<Inline>> {
+        match self {
+            Inline::Emphasis(inner)
+            | Inline::Strong(inner)
+            | Inline::Strikethrough(inner)
+            | Inline::Superscript(inner)
+            | Inline::Subscript(inner)
+            | Inline::Link { content: inner, .. }
+            | Inline::Lang { content: inner, .. } => Some(inner),
+            _ => None,
+        }
+    }
+}
+
+fn inline_texts(inlines: &[Inline], f: &mut dyn FnMut(&str)) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) => f(t),
+            Inline::Ruby { base, annotation } => {
+                f(base);
+                f(annotation);
+            }
+            other => inline_texts(other.children(), f),
+        }
+    }
+}
+
+/// The mark of footnote `number` in the text and before the note: ①–⑳, then [21]…
+pub fn note_marker(number: usize) -> String {
+    match number {
+        1..=20 => char::from_u32(0x2460 + number as u32 - 1).map_or_else(String::new, String::from),
+        n => format!("[{n}]"),
+    }
+}
+
+/// The plain text of inline content, markup removed (a ruby's annotation too).
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();
     push_plain_text(inlines, &mut out);
@@ -197,9 +471,9 @@ pub fn plain_text(inlines: &[Inline]) -> String {
 fn push_plain_text(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
         match inline {
-            Inline::Text(t) => out.push_str(t),
-            Inline::Emphasis(inner) | Inline::Strong(inner) => push_plain_text(inner, out),
+            Inline::Text(t) | Inline::Code(t) | Inline::Ruby { base: t, .. } => out.push_str(t),
             Inline::LineBreak => out.push('\n'),
+            other => push_plain_text(other.children(), out),
         }
     }
 }
@@ -217,6 +491,13 @@ mod tests {
             Inline::Text("丙".into()),
         ];
         assert_eq!(plain_text(&inlines), "甲乙\n丙");
+    }
+
+    #[test]
+    fn note_markers() {
+        assert_eq!(note_marker(1), "①");
+        assert_eq!(note_marker(20), "⑳");
+        assert_eq!(note_marker(21), "[21]");
     }
 
     #[test]
@@ -238,12 +519,14 @@ mod tests {
         let ch = Chapter {
             source: "a.md".into(),
             blocks: vec![heading(1), heading(2)],
+            footnotes: vec![],
         };
         assert_eq!(ch.title().unwrap().level, 1);
         assert_eq!(ch.headings().count(), 2);
         let ch = Chapter {
             source: "a.md".into(),
             blocks: vec![heading(2)],
+            footnotes: vec![],
         };
         assert!(ch.title().is_none());
     }

@@ -31,9 +31,17 @@ fn article_passes_the_proof_reader() {
 #[test]
 fn multi_chapter_book_passes_the_proof_reader() {
     let out = build("tests/books/multi", "pdf-multi-audit");
-    // the reference: the same text as the EPUB's title page and chapters
+    // the reference: the same text as the EPUB's title page and chapters, with the
+    // contents page between them (its entries and page numbers from the PDF's outline)
     let files = epub_files(&out.join("multi.epub"));
     let mut reference = body_text(&epub_text_file(&files, "OEBPS/title.xhtml"));
+    reference.push_str("\n目录\n");
+    let doc = lopdf::Document::load(out.join("multi.pdf")).unwrap();
+    for (depth, title, page) in outline(&doc) {
+        if depth <= 1 {
+            reference.push_str(&format!("{title} {}\n", page + 1));
+        }
+    }
     for name in files.keys().filter(|n| n.starts_with("OEBPS/ch")) {
         reference.push('\n');
         reference.push_str(&body_text(&epub_text_file(&files, name)));

@@ -15,8 +15,9 @@ pub struct Usage {
 
 impl Usage {
     /// Adds the text of an XHTML document we rendered, attributing each character to the
-    /// face the stylesheet sets it in: headings in the sans face, `strong`/`b` in the bold
-    /// serif, everything else in the regular serif. The `<head>` is not displayed.
+    /// face the stylesheet sets it in: code in the monospace face, headings in the sans
+    /// face, `strong`/`b` in the bold serif, everything else in the regular serif. The
+    /// `<head>` is not displayed.
     pub fn add_xhtml(&mut self, xhtml: &str) {
         let mut stack: Vec<String> = Vec::new();
         let mut rest = xhtml;
@@ -57,7 +58,9 @@ impl Usage {
 }
 
 fn face_for(stack: &[String]) -> Face {
-    if stack
+    if stack.iter().any(|n| n == "code" || n == "pre") {
+        Face::Mono
+    } else if stack
         .iter()
         .any(|n| matches!(n.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6"))
     {

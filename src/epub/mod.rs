@@ -9,18 +9,20 @@ use std::collections::BTreeSet;
 use crate::cover::CoverImage;
 use crate::error::Result;
 use crate::fonts::{Face, FontSet};
-use crate::model::Book;
+use crate::model::{Book, ImageAsset, ImageFormat};
 use package::{Contents, Resource};
 use xhtml::TocEntry;
 
 /// Writes the book as an EPUB 3 file (returned as bytes) with the prepared `cover`.
 pub fn write(book: &Book, font_set: &FontSet, cover: &CoverImage) -> Result<Vec<u8>> {
     let meta = &book.metadata;
+    let (image_files, mut resources) = images(book);
+    let links = xhtml::Links::new(book, image_files);
     let mut pages = vec![
         xhtml::cover_page(meta, &package::cover_file(cover)),
         xhtml::title_page(meta),
     ];
-    pages.extend((0..book.chapters.len()).map(|i| xhtml::chapter_page(book, i)));
+    pages.extend((0..book.chapters.len()).map(|i| xhtml::chapter_page(book, i, &links)));
 
     let mut usage = fonts::Usage::default();
     for page in &pages {
@@ -32,7 +34,8 @@ pub fn write(book: &Book, font_set: &FontSet, cover: &CoverImage) -> Result<Vec<
         add_toc_text(entry, &mut usage);
     }
 
-    let (resources, font_faces) = web_fonts(&usage, font_set)?;
+    let (fonts, font_faces) = web_fonts(&usage, font_set)?;
+    resources.extend(fonts);
     let stylesheet = format!("{font_faces}\n{}", include_str!("style.css"));
     let archive = package::assemble(Contents {
         meta,
@@ -57,7 +60,65 @@ fn family(face: Face) -> (&'static str, &'static str) {
         Face::SerifRegular => ("Inkstone Serif", "normal"),
         Face::SerifBold => ("Inkstone Serif", "bold"),
         Face::SansBold => ("Inkstone Sans", "bold"),
+        Face::Mono => ("Inkstone Mono", "normal"),
     }
+}
+
+/// Largest width or height of an image in the EPUB, in pixels.
+const MAX_IMAGE_SIDE: u32 = 1600;
+
+/// The book's images as package files: PNG and JPEG within 1600 px as they are; larger
+/// ones scaled down once; WebP and GIF converted (PNG, or JPEG for an opaque photo).
+fn images(book: &Book) -> (Vec<String>, Vec<Resource>) {
+    let mut files = Vec::new();
+    let mut resources = Vec::new();
+    for (i, asset) in book.images.iter().enumerate() {
+        let fits = asset.width <= MAX_IMAGE_SIDE && asset.height <= MAX_IMAGE_SIDE;
+        let (data, png) = match asset.format {
+            ImageFormat::Png if fits => (asset.data.clone(), true),
+            ImageFormat::Jpeg if fits => (asset.data.clone(), false),
+            format => {
+                let png = asset.has_alpha || matches!(format, ImageFormat::Png | ImageFormat::Gif);
+                (reencode(asset, png), png)
+            }
+        };
+        let (ext, media_type) = if png {
+            ("png", "image/png")
+        } else {
+            ("jpg", "image/jpeg")
+        };
+        let href = format!("images/image-{:03}.{ext}", i + 1);
+        files.push(href.clone());
+        resources.push(Resource {
+            href,
+            media_type,
+            data,
+        });
+    }
+    (files, resources)
+}
+
+/// An image scaled to fit 1600 × 1600 px and encoded as PNG or JPEG.
+fn reencode(asset: &ImageAsset, png: bool) -> Vec<u8> {
+    let rgba = image::RgbaImage::from_raw(asset.width, asset.height, asset.rgba.clone())
+        .unwrap_or_default();
+    let mut image = image::DynamicImage::ImageRgba8(rgba);
+    if asset.width > MAX_IMAGE_SIDE || asset.height > MAX_IMAGE_SIDE {
+        image = image.resize(
+            MAX_IMAGE_SIDE,
+            MAX_IMAGE_SIDE,
+            image::imageops::FilterType::Lanczos3,
+        );
+    }
+    let mut out = Vec::new();
+    // Encoding an in-memory image into a Vec cannot fail.
+    let _ = if png {
+        image.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+    } else {
+        let rgb = image::DynamicImage::ImageRgb8(image.to_rgb8());
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90).encode_image(&rgb)
+    };
+    out
 }
 
 /// Subsets of each used face, the fallback font's subset for characters no bundled face

@@ -1,8 +1,12 @@
 //! Document model → XHTML pages (cover, title page, one file per chapter).
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::model::{plain_text, Block, Book, Chapter, Heading, Inline, Metadata};
+use crate::model::{
+    note_marker, plain_text, Block, Book, Chapter, ColumnAlign, Footnote, Inline, LinkTarget, List,
+    Metadata, Table,
+};
 use crate::script::is_wide;
 
 /// File name of the cover page.
@@ -79,9 +83,50 @@ pub fn title_page(meta: &Metadata) -> Page {
     }
 }
 
+/// What chapter pages need to know about the rest of the book.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    /// The chapter that holds each heading id.
+    pub heading_chapter: HashMap<String, usize>,
+    /// The package path of each image (by index in [`Book::images`]).
+    pub images: Vec<String>,
+}
+
+impl Links {
+    /// Heading ids and image files of `book`; images are stored as `image_files`.
+    pub fn new(book: &Book, image_files: Vec<String>) -> Links {
+        let mut heading_chapter = HashMap::new();
+        for (i, chapter) in book.chapters.iter().enumerate() {
+            for block in &chapter.blocks {
+                collect_ids(block, i, &mut heading_chapter);
+            }
+        }
+        Links {
+            heading_chapter,
+            images: image_files,
+        }
+    }
+}
+
+fn collect_ids(block: &Block, chapter: usize, out: &mut HashMap<String, usize>) {
+    match block {
+        Block::Heading(h) => {
+            out.insert(h.id.clone(), chapter);
+        }
+        Block::Quote(inner) => inner.iter().for_each(|b| collect_ids(b, chapter, out)),
+        Block::List(list) => list
+            .items
+            .iter()
+            .flat_map(|i| &i.blocks)
+            .for_each(|b| collect_ids(b, chapter, out)),
+        _ => {}
+    }
+}
+
 /// One chapter as a page. Its level-1 heading (or, lacking one, the book title for a
 /// one-chapter book) titles the table-of-contents entry; deeper headings nest under it.
-pub fn chapter_page(book: &Book, index: usize) -> Page {
+/// Footnotes follow the text as `epub:type="footnote"` asides (pop-up notes).
+pub fn chapter_page(book: &Book, index: usize, links: &Links) -> Page {
     let chapter = &book.chapters[index];
     let href = chapter_href(index);
     let title = chapter_title(book, chapter);
@@ -94,9 +139,17 @@ pub fn chapter_page(book: &Book, index: usize) -> Page {
         body,
         "<section class=\"chapter\" epub:type=\"chapter\" role=\"doc-chapter\"{labelled}>"
     );
+    let mut renderer = Renderer {
+        links,
+        chapter: index,
+        cited: HashMap::new(),
+        out: body,
+    };
     for block in &chapter.blocks {
-        render_block(block, &mut body);
+        renderer.block(block);
     }
+    renderer.footnotes(&chapter.footnotes, &book.metadata.language);
+    let mut body = renderer.out;
     body.push_str("</section>");
     let toc = chapter_toc(&href, &title, chapter);
     Page {
@@ -159,48 +212,300 @@ fn pop_into(stack: &mut Vec<(u8, TocEntry)>, root: &mut TocEntry) {
     }
 }
 
-fn render_block(block: &Block, out: &mut String) {
-    match block {
-        Block::Heading(h) => render_heading(h, out),
-        Block::Paragraph(p) => {
-            out.push_str("<p>");
-            render_inlines(&p.content, out);
-            out.push_str("</p>\n");
-        }
-        Block::Byline(p) => {
-            out.push_str("<p class=\"byline\">");
-            render_inlines(&p.content, out);
-            out.push_str("</p>\n");
-        }
-    }
+/// Writes blocks and inlines of one chapter as XHTML.
+struct Renderer<'a> {
+    links: &'a Links,
+    chapter: usize,
+    /// How often each footnote has been cited so far (for unique reference ids).
+    cited: HashMap<usize, usize>,
+    out: String,
 }
 
-fn render_heading(h: &Heading, out: &mut String) {
-    let _ = write!(out, "<h{} id=\"{}\">", h.level, escape(&h.id));
-    match h.content.as_slice() {
-        [Inline::Text(text)] => out.push_str(&phrased(text)),
-        content => render_inlines(content, out),
+impl Renderer<'_> {
+    fn block(&mut self, block: &Block) {
+        match block {
+            Block::Heading(h) => {
+                let _ = write!(self.out, "<h{} id=\"{}\">", h.level, escape(&h.id));
+                match h.content.as_slice() {
+                    [Inline::Text(text)] => self.out.push_str(&phrased(text)),
+                    content => self.inlines(content),
+                }
+                let _ = writeln!(self.out, "</h{}>", h.level);
+            }
+            Block::Paragraph(p) => self.paragraph(&p.content, None),
+            Block::Byline(p) => self.paragraph(&p.content, Some("byline")),
+            Block::Quote(inner) => {
+                self.out.push_str("<blockquote>\n");
+                inner.iter().for_each(|b| self.block(b));
+                self.out.push_str("</blockquote>\n");
+            }
+            Block::List(list) => self.list(list),
+            Block::Code(code) => {
+                let class = code
+                    .language
+                    .as_ref()
+                    .map(|l| format!(" class=\"language-{}\"", escape(l)))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    self.out,
+                    "<pre><code{class}>{}</code></pre>",
+                    escape(&code.text)
+                );
+            }
+            Block::Table(table) => self.table(table),
+            Block::Figure(figure) => {
+                let src = self
+                    .links
+                    .images
+                    .get(figure.image)
+                    .map(String::as_str)
+                    .unwrap_or_default();
+                let alt = if figure.alt.is_empty() {
+                    figure.caption.as_deref().unwrap_or_default()
+                } else {
+                    &figure.alt
+                };
+                let _ = write!(
+                    self.out,
+                    "<figure>\n<img src=\"{}\" alt=\"{}\"/>\n",
+                    escape(src),
+                    escape(alt)
+                );
+                if let Some(caption) = &figure.caption {
+                    let _ = writeln!(self.out, "<figcaption>{}</figcaption>", escape(caption));
+                }
+                self.out.push_str("</figure>\n");
+            }
+            Block::Rule => self.out.push_str("<hr/>\n"),
+        }
     }
-    let _ = writeln!(out, "</h{}>", h.level);
-}
 
-fn render_inlines(inlines: &[Inline], out: &mut String) {
-    for inline in inlines {
+    fn paragraph(&mut self, content: &[Inline], class: Option<&str>) {
+        match class {
+            Some(class) => {
+                let _ = write!(self.out, "<p class=\"{class}\">");
+            }
+            None => self.out.push_str("<p>"),
+        }
+        self.inlines(content);
+        self.out.push_str("</p>\n");
+    }
+
+    fn list(&mut self, list: &List) {
+        let tag = match list.start {
+            Some(1) => {
+                self.out.push_str("<ol>\n");
+                "ol"
+            }
+            Some(start) => {
+                let _ = writeln!(self.out, "<ol start=\"{start}\">");
+                "ol"
+            }
+            None => {
+                self.out.push_str("<ul>\n");
+                "ul"
+            }
+        };
+        for item in &list.items {
+            match item.checked {
+                Some(done) => {
+                    let (mark, label) = if done {
+                        ("▣", "已完成")
+                    } else {
+                        ("□", "未完成")
+                    };
+                    let _ = write!(
+                        self.out,
+                        "<li class=\"task\"><span class=\"box\" role=\"img\" aria-label=\"{label}\">{mark}</span> "
+                    );
+                }
+                None => self.out.push_str("<li>"),
+            }
+            for block in &item.blocks {
+                self.block(block);
+            }
+            self.out.push_str("</li>\n");
+        }
+        let _ = writeln!(self.out, "</{tag}>");
+    }
+
+    fn table(&mut self, table: &Table) {
+        let class = |i: usize| match table.align.get(i) {
+            Some(ColumnAlign::Left) => " class=\"left\"",
+            Some(ColumnAlign::Center) => " class=\"center\"",
+            Some(ColumnAlign::Right) => " class=\"right\"",
+            _ => "",
+        };
+        self.out.push_str("<table>\n<thead>\n<tr>");
+        for (i, cell) in table.header.iter().enumerate() {
+            let _ = write!(self.out, "<th scope=\"col\"{}>", class(i));
+            self.inlines(cell);
+            self.out.push_str("</th>");
+        }
+        self.out.push_str("</tr>\n</thead>\n<tbody>\n");
+        for row in &table.rows {
+            self.out.push_str("<tr>");
+            for (i, cell) in row.iter().enumerate() {
+                let _ = write!(self.out, "<td{}>", class(i));
+                self.inlines(cell);
+                self.out.push_str("</td>");
+            }
+            self.out.push_str("</tr>\n");
+        }
+        self.out.push_str("</tbody>\n</table>\n");
+    }
+
+    fn inlines(&mut self, inlines: &[Inline]) {
+        for inline in inlines {
+            self.inline(inline, false);
+        }
+    }
+
+    /// One inline; `emphasis` is set inside `*…*`, where Latin runs are marked so the
+    /// stylesheet can set them in italics rather than with emphasis dots.
+    fn inline(&mut self, inline: &Inline, emphasis: bool) {
+        let wrap = |r: &mut Self, open: &str, close: &str, inner: &[Inline]| {
+            r.out.push_str(open);
+            for i in inner {
+                r.inline(i, emphasis);
+            }
+            r.out.push_str(close);
+        };
         match inline {
-            Inline::Text(t) => out.push_str(&escape(t)),
+            Inline::Text(t) if emphasis => self.out.push_str(&latin_spans(t)),
+            Inline::Text(t) => self.out.push_str(&escape(t)),
             Inline::Emphasis(inner) => {
-                out.push_str("<em>");
-                render_inlines(inner, out);
-                out.push_str("</em>");
+                self.out.push_str("<em>");
+                for i in inner {
+                    self.inline(i, true);
+                }
+                self.out.push_str("</em>");
             }
-            Inline::Strong(inner) => {
-                out.push_str("<strong>");
-                render_inlines(inner, out);
-                out.push_str("</strong>");
+            Inline::Strong(inner) => wrap(self, "<strong>", "</strong>", inner),
+            Inline::Strikethrough(inner) => wrap(self, "<del>", "</del>", inner),
+            Inline::Superscript(inner) => wrap(self, "<sup>", "</sup>", inner),
+            Inline::Subscript(inner) => wrap(self, "<sub>", "</sub>", inner),
+            Inline::Code(code) => {
+                let _ = write!(self.out, "<code>{}</code>", escape(code));
             }
-            Inline::LineBreak => out.push_str("<br/>"),
+            Inline::Link { target, content } => {
+                let href = match target {
+                    LinkTarget::External(url) => url.clone(),
+                    LinkTarget::Heading(id) => match self.links.heading_chapter.get(id) {
+                        Some(&c) if c != self.chapter => format!("{}#{id}", chapter_href(c)),
+                        _ => format!("#{id}"),
+                    },
+                    LinkTarget::Chapter(c) => chapter_href(*c),
+                };
+                let open = format!("<a href=\"{}\">", escape(&href));
+                wrap(self, &open, "</a>", content);
+            }
+            Inline::NoteRef(n) => {
+                let count = self.cited.entry(*n).or_insert(0);
+                *count += 1;
+                let id = note_ref_id(self.chapter, *n, *count);
+                let _ = write!(
+                    self.out,
+                    "<a class=\"noteref\" epub:type=\"noteref\" role=\"doc-noteref\" id=\"{id}\" href=\"#{}\"><sup>{}</sup></a>",
+                    note_id(self.chapter, *n),
+                    note_marker(*n)
+                );
+            }
+            Inline::Ruby { base, annotation } => {
+                let _ = write!(
+                    self.out,
+                    "<ruby>{}<rp>(</rp><rt>{}</rt><rp>)</rp></ruby>",
+                    escape(base),
+                    escape(annotation)
+                );
+            }
+            Inline::Lang { lang, content } => {
+                let lang = escape(lang);
+                let open = format!("<span lang=\"{lang}\" xml:lang=\"{lang}\">");
+                wrap(self, &open, "</span>", content);
+            }
+            Inline::LineBreak => self.out.push_str("<br/>"),
         }
     }
+
+    /// The chapter's footnotes, each an aside that reading systems show as a pop-up,
+    /// with a link back to where it was cited.
+    fn footnotes(&mut self, notes: &[Footnote], language: &str) {
+        if notes.is_empty() {
+            return;
+        }
+        let label = if language.starts_with("zh") {
+            "注释"
+        } else {
+            "Notes"
+        };
+        let _ = writeln!(
+            self.out,
+            "<section class=\"footnotes\" aria-label=\"{label}\">"
+        );
+        for note in notes {
+            let _ = writeln!(
+                self.out,
+                "<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"{}\">",
+                note_id(self.chapter, note.number)
+            );
+            let back = format!(
+                "<a href=\"#{}\" role=\"doc-backlink\">{}</a> ",
+                note_ref_id(self.chapter, note.number, 1),
+                note_marker(note.number)
+            );
+            match note.blocks.split_first() {
+                Some((Block::Paragraph(p), rest)) => {
+                    self.out.push_str("<p>");
+                    self.out.push_str(&back);
+                    self.inlines(&p.content);
+                    self.out.push_str("</p>\n");
+                    rest.iter().for_each(|b| self.block(b));
+                }
+                _ => {
+                    let _ = writeln!(self.out, "<p>{back}</p>");
+                    note.blocks.iter().for_each(|b| self.block(b));
+                }
+            }
+            self.out.push_str("</aside>\n");
+        }
+        self.out.push_str("</section>\n");
+    }
+}
+
+fn note_id(chapter: usize, number: usize) -> String {
+    format!("fn-{}-{number}", chapter + 1)
+}
+
+fn note_ref_id(chapter: usize, number: usize, occurrence: usize) -> String {
+    match occurrence {
+        1 => format!("fnref-{}-{number}", chapter + 1),
+        k => format!("fnref-{}-{number}-{k}", chapter + 1),
+    }
+}
+
+/// Emphasised text: Latin runs wrapped in `<span class="latin">` (set in italics),
+/// the rest left to the emphasis dots.
+fn latin_spans(text: &str) -> String {
+    let mut out = String::new();
+    let mut latin = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric()
+            || (!latin.is_empty() && c.is_ascii() && !c.is_ascii_whitespace())
+        {
+            latin.push(c);
+            continue;
+        }
+        if !latin.is_empty() {
+            let _ = write!(out, "<span class=\"latin\">{}</span>", escape(&latin));
+            latin.clear();
+        }
+        out.push_str(&escape(&c.to_string()));
+    }
+    if !latin.is_empty() {
+        let _ = write!(out, "<span class=\"latin\">{}</span>", escape(&latin));
+    }
+    out
 }
 
 /// A display title whose spaces between Chinese phrases are phrase breaks: each phrase
@@ -254,7 +559,7 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Paragraph;
+    use crate::model::{Heading, Paragraph};
 
     fn meta() -> Metadata {
         Metadata::sample("甲 乙")
@@ -299,12 +604,46 @@ mod tests {
                     heading(2, "s1", "节一"),
                     heading(3, "s11", "小节"),
                     heading(2, "s2", "节二"),
+                    Block::Paragraph(Paragraph {
+                        content: vec![
+                            Inline::Emphasis(vec![Inline::Text("重点Rust".into())]),
+                            Inline::NoteRef(1),
+                            Inline::Link {
+                                target: LinkTarget::Heading("s2".into()),
+                                content: vec![Inline::Text("见节二".into())],
+                            },
+                        ],
+                        line: 3,
+                    }),
                 ],
+                footnotes: vec![Footnote {
+                    number: 1,
+                    blocks: vec![Block::Paragraph(Paragraph {
+                        content: vec![Inline::Text("注文".into())],
+                        line: 9,
+                    })],
+                }],
             }],
             dir: "book".into(),
             pdf: Default::default(),
+            images: vec![],
         };
-        let page = chapter_page(&book, 0);
+        let links = Links::new(&book, vec![]);
+        let page = chapter_page(&book, 0, &links);
+        assert!(
+            page.xhtml
+                .contains("<em>重点<span class=\"latin\">Rust</span></em>"),
+            "{}",
+            page.xhtml
+        );
+        assert!(page.xhtml.contains("epub:type=\"noteref\" role=\"doc-noteref\" id=\"fnref-1-1\" href=\"#fn-1-1\"><sup>①</sup></a>"));
+        assert!(page
+            .xhtml
+            .contains("epub:type=\"footnote\" role=\"doc-footnote\" id=\"fn-1-1\">"));
+        assert!(page
+            .xhtml
+            .contains("<a href=\"#fnref-1-1\" role=\"doc-backlink\">①</a> 注文"));
+        assert!(page.xhtml.contains("<a href=\"#s2\">见节二</a>"));
         assert!(page.xhtml.contains("lang=\"zh-CN\" xml:lang=\"zh-CN\""));
         assert!(page.xhtml.contains("<h2 id=\"s1\">节一</h2>"));
         assert!(page.xhtml.contains("<p>文&lt;</p>"));

@@ -5,7 +5,7 @@
 //! line but a paragraph's last is flush at both edges.
 
 use super::linebreak::LineSpan;
-use super::shape::{FontKey, Items};
+use super::shape::{FontKey, Items, Marks};
 
 /// Horizontal alignment of a line that is not justified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,8 +31,12 @@ pub struct PlacedGlyph {
     pub x: f32,
     /// Baseline offset (up is positive), in points.
     pub dy: f32,
+    /// Advance width, in points.
+    pub advance: f32,
     /// The text it stands for.
     pub text: String,
+    /// Decorations (emphasis, strike-through, link).
+    pub marks: Marks,
 }
 
 /// A finished line.
@@ -124,7 +128,9 @@ pub fn set_line(
                 id: space.id,
                 x,
                 dy: 0.0,
+                advance: space.size,
                 text: " ".into(),
+                marks: Marks::default(),
             });
         }
         x += gaps[k];
@@ -132,12 +138,14 @@ pub fn set_line(
         let mut pen = x + shift;
         for g in &atom.glyphs {
             line.glyphs.push(PlacedGlyph {
-                font: atom.font,
-                size: atom.size,
+                font: g.font,
+                size: g.size,
                 id: g.id,
                 x: pen + g.dx,
                 dy: g.dy,
+                advance: g.advance,
                 text: g.text.clone(),
+                marks: atom.marks,
             });
             pen += g.advance;
         }

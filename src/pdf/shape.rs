@@ -101,15 +101,22 @@ impl<'a> FontBank<'a> {
             .any(|(k, f)| *k == key && f.face.glyph_index(c).is_some())
     }
 
-    /// The font to set `c` in when the style asks for `face`: the face itself, or the
-    /// fallback when only that has the character.
-    pub fn font_for(&self, face: Face, c: char) -> FontKey {
-        let key = FontKey::Bundled(face);
-        if !self.has_glyph(key, c) && self.has_glyph(FontKey::Fallback, c) {
-            FontKey::Fallback
-        } else {
-            key
-        }
+    /// The font to set `text` in when the style asks for `face`: the face itself when
+    /// it has every character, else the regular serif (the monospace face has fewer
+    /// characters), else the system fallback.
+    pub fn font_for(&self, face: Face, text: &str) -> FontKey {
+        let covers = |key: FontKey| {
+            text.chars()
+                .all(|c| c.is_whitespace() || self.has_glyph(key, c))
+        };
+        [
+            FontKey::Bundled(face),
+            FontKey::Bundled(Face::SerifRegular),
+            FontKey::Fallback,
+        ]
+        .into_iter()
+        .find(|&key| covers(key))
+        .unwrap_or(FontKey::Bundled(face))
     }
 
     fn plan(&self, key: FontKey, script: Script, halt: bool) -> Rc<ShapePlan> {
@@ -176,7 +183,9 @@ impl<'a> FontBank<'a> {
                 String::new()
             };
             glyphs.push(Glyph {
+                font: key,
                 id: g.id,
+                size,
                 advance: g.advance * size,
                 dx: g.dx * size,
                 dy: g.dy * size,
@@ -220,8 +229,12 @@ struct RawGlyph {
 /// One glyph, sizes in points.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glyph {
+    /// Its font.
+    pub font: FontKey,
     /// Glyph id in its font.
     pub id: u16,
+    /// Type size.
+    pub size: f32,
     /// Advance width.
     pub advance: f32,
     /// Horizontal offset from the pen position.
@@ -240,6 +253,35 @@ pub struct Style {
     pub face: Face,
     /// Size in points.
     pub size: f32,
+    /// Baseline shift in points (up is positive): superscripts, subscripts.
+    pub rise: f32,
+    /// Decorations drawn with the text.
+    pub marks: Marks,
+}
+
+impl Style {
+    /// Plain text in `face` at `size` points.
+    pub fn plain(face: Face, size: f32) -> Style {
+        Style {
+            face,
+            size,
+            rise: 0.0,
+            marks: Marks::default(),
+        }
+    }
+}
+
+/// What is drawn along with some text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Marks {
+    /// Emphasis: dots under ideographs (着重号), italics for Latin.
+    pub emphasis: bool,
+    /// Struck through.
+    pub strike: bool,
+    /// Part of a link (an index into the composer's link list).
+    pub link: Option<u32>,
+    /// The reference mark of this footnote (its number).
+    pub note: Option<u32>,
 }
 
 /// Inline content of a paragraph, flattened.
@@ -247,6 +289,15 @@ pub struct Style {
 pub enum Piece {
     /// Text in one style.
     Text(String, Style),
+    /// Ruby: `base` with `annotation` in small type above it, never split.
+    Ruby {
+        /// The annotated text.
+        base: String,
+        /// The annotation.
+        annotation: String,
+        /// The base's style.
+        style: Style,
+    },
     /// A forced line break.
     LineBreak,
 }
@@ -260,6 +311,12 @@ pub struct Atom {
     pub font: FontKey,
     /// Type size in points.
     pub size: f32,
+    /// Decorations.
+    pub marks: Marks,
+    /// Raised or lowered (a superscript, subscript or note mark): no Han–Latin space.
+    pub raised: bool,
+    /// Code (the monospace face): spaced from Chinese like Latin text.
+    pub code: bool,
     /// Spacing class.
     pub class: Class,
     /// Width in points after the compression of adjacent marks.
@@ -327,8 +384,12 @@ pub struct Items {
 pub fn test_items(text: &str, face: Face, measure: f32, display: bool) -> Items {
     static SET: std::sync::OnceLock<FontSet> = std::sync::OnceLock::new();
     let bank = FontBank::new(SET.get_or_init(FontSet::default), "zh-CN");
-    let style = Style { face, size: 10.0 };
-    shape_paragraph(&[Piece::Text(text.into(), style)], &bank, measure, display)
+    shape_paragraph(
+        &[Piece::Text(text.into(), Style::plain(face, 10.0))],
+        &bank,
+        measure,
+        display,
+    )
 }
 
 /// Stretch of the space between two characters, in em: the unit that spreads a line's
@@ -347,9 +408,19 @@ pub fn shape_paragraph(
 ) -> Items {
     let mut chars: Vec<(char, Style)> = Vec::new();
     let mut forced_before: Vec<usize> = Vec::new();
+    // a ruby stands in the text as one object replacement character
+    let mut rubies: HashMap<usize, (&str, &str)> = HashMap::new();
     for piece in pieces {
         match piece {
             Piece::Text(text, style) => chars.extend(text.chars().map(|c| (c, *style))),
+            Piece::Ruby {
+                base,
+                annotation,
+                style,
+            } => {
+                rubies.insert(chars.len(), (base.as_str(), annotation.as_str()));
+                chars.push(('\u{FFFC}', *style));
+            }
             Piece::LineBreak => forced_before.push(chars.len()),
         }
     }
@@ -405,14 +476,18 @@ pub fn shape_paragraph(
     for d in &drafts {
         let atom_text: String = chars[d.start..d.end].iter().map(|(c, _)| *c).collect();
         let kind = class(chars[d.start].0);
-        let atom = make_atom(bank, &atom_text, kind, d.style);
+        let atom = match rubies.get(&d.start) {
+            Some((base, annotation)) => make_ruby(bank, base, annotation, d.style),
+            None => make_atom(bank, &atom_text, kind, d.style),
+        };
         let gap = match items.atoms.last() {
             Some(prev) => gap_between(
                 prev,
                 &atom,
                 Boundary {
                     space: d.space_before,
-                    breakable: allowed[d.start] || d.forced_before,
+                    // a footnote mark stays with the word it annotates
+                    breakable: (allowed[d.start] && atom.marks.note.is_none()) || d.forced_before,
                     forced: d.forced_before,
                     display,
                 },
@@ -420,21 +495,36 @@ pub fn shape_paragraph(
             ),
             None => Gap::default(),
         };
-        if atom.width > measure && kind == Class::Latin && atom_text.chars().count() > 1 {
-            // an unbreakable run longer than the line: set it character by character
-            for (k, c) in atom_text.chars().enumerate() {
-                let piece = make_atom(bank, &c.to_string(), kind, d.style);
-                let gap = if k == 0 {
-                    gap
+        if kind == Class::Latin && atom.width > 6.0 * d.style.size && atom_text.chars().count() > 1
+        {
+            // a long word or address: it may break after its delimiters (/ . @ : …),
+            // and, should a piece still be longer than the line, between characters
+            let mut first = true;
+            for piece in split_after_delimiters(&atom_text) {
+                let whole = make_atom(bank, piece, kind, d.style);
+                let parts: Vec<String> = if whole.width > measure {
+                    piece.chars().map(String::from).collect()
                 } else {
-                    Gap {
-                        breakable: true,
-                        penalty: 50.0,
-                        ..Gap::default()
-                    }
+                    vec![piece.to_string()]
                 };
-                items.gaps.push(gap);
-                items.atoms.push(piece);
+                for (k, part) in parts.iter().enumerate() {
+                    let atom = if parts.len() == 1 {
+                        whole.clone()
+                    } else {
+                        make_atom(bank, part, kind, d.style)
+                    };
+                    let gap = if std::mem::take(&mut first) {
+                        gap
+                    } else {
+                        Gap {
+                            breakable: true,
+                            penalty: if k == 0 { 100.0 } else { 200.0 },
+                            ..Gap::default()
+                        }
+                    };
+                    items.gaps.push(gap);
+                    items.atoms.push(atom);
+                }
             }
             continue;
         }
@@ -447,8 +537,11 @@ pub fn shape_paragraph(
 
 fn make_atom(bank: &FontBank<'_>, text: &str, class: Class, style: Style) -> Atom {
     let first = text.chars().next().unwrap_or(' ');
-    let font = bank.font_for(style.face, first);
-    let glyphs = bank.shape(font, text, class == Class::Latin, style.size);
+    let font = bank.font_for(style.face, text);
+    let mut glyphs = bank.shape(font, text, class == Class::Latin, style.size);
+    for g in &mut glyphs {
+        g.dy += style.rise;
+    }
     let width: f32 = glyphs.iter().map(|g| g.advance).sum();
     let (left, right) = match class {
         Class::Opening | Class::Closing | Class::Middle => {
@@ -471,6 +564,9 @@ fn make_atom(bank: &FontBank<'_>, text: &str, class: Class, style: Style) -> Ato
         glyphs,
         font,
         size: style.size,
+        marks: style.marks,
+        raised: style.rise != 0.0,
+        code: style.face == Face::Mono,
         class,
         width,
         shift: 0.0,
@@ -480,6 +576,39 @@ fn make_atom(bank: &FontBank<'_>, text: &str, class: Class, style: Style) -> Ato
         letters,
         ends,
     }
+}
+
+/// A ruby: the base, and the annotation at half size centred above it.
+fn make_ruby(bank: &FontBank<'_>, base: &str, annotation: &str, style: Style) -> Atom {
+    let mut atom = make_atom(bank, base, Class::Ideograph, style);
+    let small = style.size * 0.5;
+    let latin = annotation.is_ascii()
+        || annotation
+            .chars()
+            .any(|c| c.is_alphabetic() && !crate::script::is_wide(c));
+    let font = bank.font_for(style.face, annotation);
+    let mut over = bank.shape(font, annotation, latin, small);
+    let over_width: f32 = over.iter().map(|g| g.advance).sum();
+    let width = atom.width.max(over_width);
+    let base_shift = (width - atom.width) / 2.0;
+    for g in &mut atom.glyphs {
+        g.dx += base_shift;
+    }
+    // the pen stands after the base when the annotation's glyphs begin
+    let back = (width - over_width) / 2.0 - atom.width;
+    for g in &mut over {
+        g.dx += back;
+        g.dy += style.rise + style.size * 0.95;
+    }
+    atom.glyphs.extend(over);
+    atom.width = width;
+    atom.left_blank = 0.0;
+    atom.right_blank = 0.0;
+    atom.ends = (
+        base.chars().next().unwrap_or(' '),
+        base.chars().last().unwrap_or(' '),
+    );
+    atom
 }
 
 /// What lies between two atoms in the source.
@@ -497,8 +626,8 @@ struct Boundary {
 fn gap_between(prev: &Atom, next: &Atom, at: Boundary, bank: &FontBank<'_>) -> Gap {
     let em = prev.size.max(next.size);
     let char_stretch = CHAR_STRETCH * em;
-    let latin = |a: &Atom| a.class == Class::Latin;
-    let han = |a: &Atom| a.class == Class::Ideograph;
+    let latin = |a: &Atom| a.class == Class::Latin || a.code;
+    let han = |a: &Atom| a.class == Class::Ideograph && !a.code;
     let wide = |a: &Atom| !latin(a);
     let mut gap = Gap {
         breakable: at.breakable,
@@ -536,8 +665,10 @@ fn gap_between(prev: &Atom, next: &Atom, at: Boundary, bank: &FontBank<'_>) -> G
             // a break inside a Latin run (after a hyphen or slash): no space, no stretch
             gap.penalty = 50.0;
         }
-    } else if (han(prev) && latin(next) && (next.ends.0.is_alphanumeric() || at.space))
-        || (latin(prev) && han(next) && (prev.ends.1.is_alphanumeric() || at.space))
+    } else if !prev.raised
+        && !next.raised
+        && ((han(prev) && latin(next) && (next.ends.0.is_alphanumeric() || at.space))
+            || (latin(prev) && han(next) && (prev.ends.1.is_alphanumeric() || at.space)))
     {
         // between Han and a Latin letter or digit (not a symbol such as +, unless a
         // space was typed there)
@@ -553,6 +684,26 @@ fn gap_between(prev: &Atom, next: &Atom, at: Boundary, bank: &FontBank<'_>) -> G
         gap.penalty += 500.0;
     }
     gap
+}
+
+/// A long Latin run cut after each delimiter of an address or path.
+fn split_after_delimiters(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if matches!(
+            c,
+            '/' | '.' | '@' | ':' | '-' | '_' | '?' | '&' | '=' | '#' | ','
+        ) {
+            let end = i + c.len_utf8();
+            if end < text.len() {
+                pieces.push(&text[start..end]);
+                start = end;
+            }
+        }
+    }
+    pieces.push(&text[start..]);
+    pieces
 }
 
 /// Two adjacent marks take 1.5 em, not 2 (`。”` `）。` `：“`): half an em of the blank
@@ -594,11 +745,15 @@ mod tests {
     }
 
     fn items(text: &str) -> Items {
-        let style = Style {
-            face: Face::SerifRegular,
-            size: 10.0,
-        };
-        shape_paragraph(&[Piece::Text(text.into(), style)], &bank(), 300.0, false)
+        shape_paragraph(
+            &[Piece::Text(
+                text.into(),
+                Style::plain(Face::SerifRegular, 10.0),
+            )],
+            &bank(),
+            300.0,
+            false,
+        )
     }
 
     fn texts(items: &Items) -> Vec<String> {
@@ -636,10 +791,7 @@ mod tests {
         let it = items("好。 再见");
         assert_eq!(it.gaps[2].width, 0.0);
         // …but in a title it separates phrases: ¾ em of white after the quote's ink
-        let style = Style {
-            face: Face::SansBold,
-            size: 10.0,
-        };
+        let style = Style::plain(Face::SansBold, 10.0);
         let it = shape_paragraph(
             &[Piece::Text("“先行军” 打造".into(), style)],
             &bank(),
@@ -701,10 +853,7 @@ mod tests {
 
     #[test]
     fn forced_breaks_and_overlong_words() {
-        let style = Style {
-            face: Face::SerifRegular,
-            size: 10.0,
-        };
+        let style = Style::plain(Face::SerifRegular, 10.0);
         let it = shape_paragraph(
             &[
                 Piece::Text("甲".into(), style),
@@ -717,5 +866,9 @@ mod tests {
         );
         assert!(it.gaps[1].forced);
         assert!(it.atoms.iter().all(|a| a.width <= 60.0));
+        assert_eq!(
+            split_after_delimiters("mailto:a@b.com"),
+            ["mailto:", "a@", "b.", "com"]
+        );
     }
 }

@@ -28,7 +28,7 @@ pub const BOOK_KEYS: &[&str] = &[
 ];
 
 /// Keys allowed under `[pdf]`.
-pub const PDF_KEYS: &[&str] = &["page_size", "font_size", "line_pitch"];
+pub const PDF_KEYS: &[&str] = &["page_size", "font_size", "line_pitch", "chapter_start"];
 
 /// Top-level tables allowed in `book.toml`, with their keys.
 const TABLES: &[(&str, &[&str])] = &[("book", BOOK_KEYS), ("pdf", PDF_KEYS)];
@@ -54,6 +54,8 @@ pub struct PdfTable {
     pub font_size: Option<Spanned<f64>>,
     /// Baseline distance as a multiple of the body size.
     pub line_pitch: Option<Spanned<f64>>,
+    /// `"new-page"` (default) or `"right-page"`.
+    pub chapter_start: Option<Spanned<String>>,
 }
 
 /// `page_size` as written: a preset name or width and height in millimetres.

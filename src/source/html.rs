@@ -49,6 +49,14 @@ pub fn tokenize(html: &str) -> Vec<Token> {
             rest = after.find("-->").map_or("", |end| &after[end + 3..]);
             continue;
         }
+        if let Some(after) = rest.strip_prefix("<![CDATA[") {
+            // character data: its text, literally
+            let end = after.find("]]>").unwrap_or(after.len());
+            text.push_str(&after[..end]);
+            flush_literal(&mut text, &mut tokens);
+            rest = after.get(end + 3..).unwrap_or("");
+            continue;
+        }
         if rest.starts_with("<!") || rest.starts_with("<?") {
             rest = rest.find('>').map_or("", |end| &rest[end + 1..]);
             continue;
@@ -68,6 +76,12 @@ pub fn tokenize(html: &str) -> Vec<Token> {
     text.push_str(rest);
     flush_text(&mut text, &mut tokens);
     tokens
+}
+
+fn flush_literal(text: &mut String, tokens: &mut Vec<Token>) {
+    if !text.is_empty() {
+        tokens.push(Token::Text(std::mem::take(text)));
+    }
 }
 
 fn flush_text(text: &mut String, tokens: &mut Vec<Token>) {
@@ -241,6 +255,14 @@ mod tests {
         );
         assert_eq!(tokenize("<br/>").len(), 1);
         assert_eq!(tokenize("<unclosed attr=\"x").len(), 1);
+    }
+
+    #[test]
+    fn cdata_is_literal_text() {
+        assert_eq!(
+            tokenize("<![CDATA[a &amp; <b>]]>c"),
+            vec![Token::Text("a &amp; <b>".into()), Token::Text("c".into())]
+        );
     }
 
     #[test]

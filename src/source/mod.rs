@@ -2,6 +2,7 @@
 
 mod config;
 mod html;
+mod images;
 mod markdown;
 
 use std::fs;
@@ -11,7 +12,10 @@ use std::path::{Component, Path, PathBuf};
 use chrono::{DateTime, NaiveDate};
 
 use crate::error::{Error, Location, Result, Warning};
-use crate::model::{Book, Chapter, CoverSource, Metadata, PdfOptions, PAGE_SIZES};
+use crate::model::{
+    Block, Book, Chapter, CoverSource, Footnote, Inline, LinkTarget, Metadata, PdfOptions,
+    PAGE_SIZES,
+};
 use config::{line_of, BookTable, PageSizeValue, PdfTable};
 
 /// Seconds since 1970 of 1980-01-01T00:00:00Z, the modification time of a book that has
@@ -64,7 +68,8 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Loaded> {
         .canonicalize()
         .map_err(|e| Error::io(dir, "open the book folder", e))?;
     let mut warnings = Vec::new();
-    let chapters = read_chapters(dir, &root, &table, &at, &mut warnings)?;
+    let mut images = images::ImageStore::new(dir, &root);
+    let chapters = read_chapters(dir, &root, &table, &at, &mut images, &mut warnings)?;
     let cover = match &table.cover {
         Some(cover) => Some(resolve_cover(
             dir,
@@ -83,6 +88,7 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Loaded> {
             chapters,
             dir: dir.to_path_buf(),
             pdf,
+            images: images.images,
         },
         warnings,
     })
@@ -158,6 +164,7 @@ fn read_chapters(
     root: &Path,
     table: &BookTable,
     at: &impl Fn(std::ops::Range<usize>) -> Location,
+    images: &mut images::ImageStore,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Chapter>> {
     let listed: Vec<(PathBuf, PathBuf)> = match &table.chapters {
@@ -187,20 +194,124 @@ fn read_chapters(
             "add Markdown (.md) files to the book folder, or list them in `chapters`",
         ));
     }
+    let mut resolver = BookResolver {
+        images,
+        chapter_files: listed
+            .iter()
+            .map(|(_, canonical)| canonical.clone())
+            .collect(),
+        root: root.to_path_buf(),
+    };
     let mut ids = markdown::HeadingIds::default();
-    listed
-        .into_iter()
-        .map(|(shown, canonical)| {
-            let bytes =
-                fs::read(&canonical).map_err(|e| Error::io(&shown, "read the chapter", e))?;
-            let text = utf8(&shown, bytes)?;
-            let blocks = markdown::parse_chapter(&shown, &text, &mut ids, warnings)?;
-            Ok(Chapter {
-                source: shown,
-                blocks,
-            })
-        })
-        .collect()
+    let mut chapters = Vec::new();
+    for (shown, canonical) in listed {
+        let bytes = fs::read(&canonical).map_err(|e| Error::io(&shown, "read the chapter", e))?;
+        let text = utf8(&shown, bytes)?;
+        let parsed = markdown::parse_chapter(&shown, &text, &mut ids, &mut resolver, warnings)?;
+        chapters.push(Chapter {
+            source: shown,
+            blocks: parsed.blocks,
+            footnotes: parsed.footnotes,
+        });
+    }
+    for chapter in &mut chapters {
+        let source = chapter.source.clone();
+        let mut check = |blocks: &mut Vec<Block>| {
+            for block in blocks {
+                check_links(block, &ids, &source, warnings);
+            }
+        };
+        check(&mut chapter.blocks);
+        for Footnote { blocks, .. } in &mut chapter.footnotes {
+            check(blocks);
+        }
+    }
+    Ok(chapters)
+}
+
+/// Resolves what a chapter refers to: its images and the other chapters.
+struct BookResolver<'a> {
+    images: &'a mut images::ImageStore,
+    chapter_files: Vec<PathBuf>,
+    root: PathBuf,
+}
+
+impl markdown::Resolver for BookResolver<'_> {
+    fn image(&mut self, path: &str, at: &Location) -> Result<usize> {
+        self.images.load(path, at)
+    }
+
+    fn chapter(&self, path: &str) -> Option<usize> {
+        let wanted = self.root.join(path).canonicalize().ok()?;
+        self.chapter_files.iter().position(|c| *c == wanted)
+    }
+}
+
+/// Links to headings that do not exist lose their link (the text stays), with a warning.
+fn check_links(
+    block: &mut Block,
+    ids: &markdown::HeadingIds,
+    source: &Path,
+    warnings: &mut Vec<Warning>,
+) {
+    let line = block.line();
+    let mut fix = |content: &mut Vec<Inline>| {
+        fix_inlines(content, ids, &Location::line(source, line), warnings);
+    };
+    match block {
+        Block::Heading(h) => fix(&mut h.content),
+        Block::Paragraph(p) | Block::Byline(p) => fix(&mut p.content),
+        Block::Quote(blocks) => {
+            for b in blocks {
+                check_links(b, ids, source, warnings);
+            }
+        }
+        Block::List(list) => {
+            for item in &mut list.items {
+                for b in &mut item.blocks {
+                    check_links(b, ids, source, warnings);
+                }
+            }
+        }
+        Block::Table(t) => {
+            for cell in t.header.iter_mut().chain(t.rows.iter_mut().flatten()) {
+                fix(cell);
+            }
+        }
+        Block::Code(_) | Block::Figure(_) | Block::Rule => {}
+    }
+}
+
+fn fix_inlines(
+    content: &mut Vec<Inline>,
+    ids: &markdown::HeadingIds,
+    at: &Location,
+    warnings: &mut Vec<Warning>,
+) {
+    let mut i = 0;
+    while i < content.len() {
+        if let Inline::Link {
+            target: LinkTarget::Heading(id),
+            content: inner,
+        } = &content[i]
+        {
+            if !ids.contains(id) {
+                warnings.push(Warning {
+                    location: at.clone(),
+                    message: format!(
+                        "no heading has the id `{id}`; the link was dropped, its text kept"
+                    ),
+                });
+                let inner = inner.clone();
+                content.splice(i..=i, inner);
+                continue;
+            }
+        }
+        if let Some(inner) = content[i].children_mut() {
+            fix_inlines(inner, ids, at, warnings);
+        }
+        i += 1;
+    }
 }
 
 fn resolve_cover(dir: &Path, root: &Path, rel: &str, at: Location) -> Result<CoverSource> {
@@ -341,6 +452,19 @@ fn pdf_options(
         }
         options.line_pitch = value as f32;
     }
+    if let Some(start) = &table.chapter_start {
+        options.chapters_on_right = match start.get_ref().as_str() {
+            "new-page" => false,
+            "right-page" => true,
+            other => {
+                return Err(Error::input(
+                    at(start.span()),
+                    format!("chapter_start `{other}` is not known"),
+                    "use \"new-page\" or \"right-page\"",
+                ))
+            }
+        };
+    }
     Ok(options)
 }
 
@@ -359,7 +483,7 @@ fn derived_identifier(title: &str, authors: &[String], language: &str) -> String
 }
 
 /// A well-formed BCP 47 tag (shape only: letters and digits in hyphen-separated parts).
-fn is_language_tag(tag: &str) -> bool {
+pub(crate) fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let first_ok = parts
         .next()
