@@ -201,14 +201,16 @@ fn system_font_dirs() -> Vec<PathBuf> {
     dirs
 }
 
-/// The installed face that covers the most of `chars` (ties: first in path order).
+/// The installed face that covers the most of `chars`; among equals, the one closest to
+/// body text: regular weight, a serif (宋/明) design, Simplified Chinese, then path order.
 pub fn find_system_font(chars: &BTreeSet<char>, dirs: &[PathBuf]) -> Option<SystemFont> {
     let mut files = Vec::new();
     for dir in dirs {
         collect_font_files(dir, &mut files, 0);
     }
     files.sort();
-    let mut best: Option<(usize, SystemFont)> = None;
+    // (covered characters, suitability, path, face index)
+    let mut best: Option<(usize, u32, PathBuf, u32)> = None;
     for path in files {
         let Ok(data) = fs::read(&path) else { continue };
         let faces = ttf_parser::fonts_in_collection(&data).unwrap_or(1);
@@ -216,30 +218,44 @@ pub fn find_system_font(chars: &BTreeSet<char>, dirs: &[PathBuf]) -> Option<Syst
             let Ok(face) = ttf_parser::Face::parse(&data, index) else {
                 continue;
             };
-            let covered = chars
-                .iter()
-                .filter(|&&c| face.glyph_index(c).is_some())
-                .count();
-            if covered > 0 && best.as_ref().is_none_or(|(n, _)| covered > *n) {
-                let embeddable = face.tables().os2.is_none_or(|os2| {
-                    os2.permissions() != Some(ttf_parser::Permissions::Restricted)
-                });
-                best = Some((
-                    covered,
-                    SystemFont {
-                        path: path.clone(),
-                        index,
-                        data: data.clone(),
-                        embeddable,
-                    },
-                ));
+            let covered = chars.iter().filter(|&&c| face.glyph_index(c).is_some()).count();
+            let score = suitability(&face);
+            let better = best.as_ref().is_none_or(|(n, s, _, _)| (covered, score) > (*n, *s));
+            if covered > 0 && better {
+                best = Some((covered, score, path.clone(), index));
             }
         }
-        if best.as_ref().is_some_and(|(n, _)| *n == chars.len()) {
-            break;
-        }
     }
-    best.map(|(_, font)| font)
+    let (_, _, path, index) = best?;
+    let data = fs::read(&path).ok()?;
+    let embeddable = ttf_parser::Face::parse(&data, index).ok().is_some_and(|face| {
+        face.tables()
+            .os2
+            .is_none_or(|os2| os2.permissions() != Some(ttf_parser::Permissions::Restricted))
+    });
+    Some(SystemFont {
+        path,
+        index,
+        data,
+        embeddable,
+    })
+}
+
+/// How well a face suits body text: regular weight first, then a serif design, then
+/// Simplified Chinese.
+fn suitability(face: &ttf_parser::Face<'_>) -> u32 {
+    let name: String = face
+        .names()
+        .into_iter()
+        .filter(|n| n.name_id == ttf_parser::name_id::FULL_NAME)
+        .find_map(|n| n.to_string())
+        .unwrap_or_default()
+        .to_lowercase();
+    let weight = face.weight().to_number();
+    let regular = 1000 - u32::from(weight.abs_diff(400)).min(1000);
+    let serif = ["serif", "song", "ming", "宋", "明"].iter().any(|k| name.contains(k)) && !name.contains("sans");
+    let simplified = [" sc", "cn", "gb", "hans"].iter().any(|k| name.contains(k));
+    regular * 4 + u32::from(serif) * 2 + u32::from(simplified)
 }
 
 fn collect_font_files(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {

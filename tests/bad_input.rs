@@ -226,3 +226,43 @@ fn a_good_cover_image_is_scaled_and_reencoded() {
         image::ImageFormat::Jpeg
     );
 }
+
+#[test]
+fn a_character_no_bundled_font_has_is_named_with_file_and_line() {
+    let dir = scratch("missing-glyph");
+    // 𠀀 (U+20000, CJK Extension B) is outside GBK, so no bundled face has it
+    write_book(
+        &dir.join("book"),
+        &[("book.toml", GOOD_TOML), ("a.md", "# 第一章\n\n正文。\n\n罕见字𠀀在此。\n".as_bytes())],
+    );
+    let run = inkstone(&dir, &["build", "book"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(err.starts_with("warning: book/a.md:5: no bundled"), "{err}");
+    assert!(err.contains("𠀀 (U+20000)"), "{err}");
+    assert!(
+        err.contains("using the installed font") || err.contains("install a font that has it"),
+        "{err}"
+    );
+    assert!(dir.join("out/book.epub").exists() && dir.join("out/book.pdf").exists());
+}
+
+#[test]
+fn an_installed_font_fills_in_for_a_missing_character() {
+    // .ci/run installs fonts-noto-cjk, whose full faces have 㐀 (U+3400, Extension A),
+    // which the bundled GBK subsets lack
+    let dir = scratch("fallback-glyph");
+    write_book(
+        &dir.join("book"),
+        &[("book.toml", GOOD_TOML), ("a.md", "# 第一章\n\n罕见字㐀在此。\n".as_bytes())],
+    );
+    let run = inkstone(&dir, &["build", "book"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(err.starts_with("warning: book/a.md:3: no bundled font has 㐀 (U+3400); using the installed font "), "{err}");
+    let files = epub_files(&dir.join("out/book.epub"));
+    let fallback = ttf_parser::Face::parse(&files["OEBPS/fonts/fallback.otf"], 0).unwrap();
+    assert!(fallback.glyph_index('㐀').is_some());
+    let fonts = std::process::Command::new("pdffonts").arg(dir.join("out/book.pdf")).output().unwrap();
+    assert!(String::from_utf8_lossy(&fonts.stdout).contains("SYSTEM+"), "the PDF embeds the fallback");
+}
