@@ -218,9 +218,14 @@ pub fn find_system_font(chars: &BTreeSet<char>, dirs: &[PathBuf]) -> Option<Syst
             let Ok(face) = ttf_parser::Face::parse(&data, index) else {
                 continue;
             };
-            let covered = chars.iter().filter(|&&c| face.glyph_index(c).is_some()).count();
+            let covered = chars
+                .iter()
+                .filter(|&&c| face.glyph_index(c).is_some())
+                .count();
             let score = suitability(&face);
-            let better = best.as_ref().is_none_or(|(n, s, _, _)| (covered, score) > (*n, *s));
+            let better = best
+                .as_ref()
+                .is_none_or(|(n, s, _, _)| (covered, score) > (*n, *s));
             if covered > 0 && better {
                 best = Some((covered, score, path.clone(), index));
             }
@@ -228,11 +233,13 @@ pub fn find_system_font(chars: &BTreeSet<char>, dirs: &[PathBuf]) -> Option<Syst
     }
     let (_, _, path, index) = best?;
     let data = fs::read(&path).ok()?;
-    let embeddable = ttf_parser::Face::parse(&data, index).ok().is_some_and(|face| {
-        face.tables()
-            .os2
-            .is_none_or(|os2| os2.permissions() != Some(ttf_parser::Permissions::Restricted))
-    });
+    let embeddable = ttf_parser::Face::parse(&data, index)
+        .ok()
+        .is_some_and(|face| {
+            face.tables()
+                .os2
+                .is_none_or(|os2| os2.permissions() != Some(ttf_parser::Permissions::Restricted))
+        });
     Some(SystemFont {
         path,
         index,
@@ -253,7 +260,10 @@ fn suitability(face: &ttf_parser::Face<'_>) -> u32 {
         .to_lowercase();
     let weight = face.weight().to_number();
     let regular = 1000 - u32::from(weight.abs_diff(400)).min(1000);
-    let serif = ["serif", "song", "ming", "宋", "明"].iter().any(|k| name.contains(k)) && !name.contains("sans");
+    let serif = ["serif", "song", "ming", "宋", "明"]
+        .iter()
+        .any(|k| name.contains(k))
+        && !name.contains("sans");
     let simplified = [" sc", "cn", "gb", "hans"].iter().any(|k| name.contains(k));
     regular * 4 + u32::from(serif) * 2 + u32::from(simplified)
 }

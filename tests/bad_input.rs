@@ -233,7 +233,10 @@ fn a_character_no_bundled_font_has_is_named_with_file_and_line() {
     // 𠀀 (U+20000, CJK Extension B) is outside GBK, so no bundled face has it
     write_book(
         &dir.join("book"),
-        &[("book.toml", GOOD_TOML), ("a.md", "# 第一章\n\n正文。\n\n罕见字𠀀在此。\n".as_bytes())],
+        &[
+            ("book.toml", GOOD_TOML),
+            ("a.md", "# 第一章\n\n正文。\n\n罕见字𠀀在此。\n".as_bytes()),
+        ],
     );
     let run = inkstone(&dir, &["build", "book"]);
     assert!(run.status.success(), "{}", stderr(&run));
@@ -254,15 +257,29 @@ fn an_installed_font_fills_in_for_a_missing_character() {
     let dir = scratch("fallback-glyph");
     write_book(
         &dir.join("book"),
-        &[("book.toml", GOOD_TOML), ("a.md", "# 第一章\n\n罕见字㐀在此。\n".as_bytes())],
+        &[
+            ("book.toml", GOOD_TOML),
+            ("a.md", "# 第一章\n\n罕见字㐀在此。\n".as_bytes()),
+        ],
     );
     let run = inkstone(&dir, &["build", "book"]);
     assert!(run.status.success(), "{}", stderr(&run));
     let err = stderr(&run);
-    assert!(err.starts_with("warning: book/a.md:3: no bundled font has 㐀 (U+3400); using the installed font "), "{err}");
+    assert!(
+        err.starts_with(
+            "warning: book/a.md:3: no bundled font has 㐀 (U+3400); using the installed font "
+        ),
+        "{err}"
+    );
     let files = epub_files(&dir.join("out/book.epub"));
     let fallback = ttf_parser::Face::parse(&files["OEBPS/fonts/fallback.otf"], 0).unwrap();
     assert!(fallback.glyph_index('㐀').is_some());
-    let fonts = std::process::Command::new("pdffonts").arg(dir.join("out/book.pdf")).output().unwrap();
-    assert!(String::from_utf8_lossy(&fonts.stdout).contains("SYSTEM+"), "the PDF embeds the fallback");
+    let fonts = std::process::Command::new("pdffonts")
+        .arg(dir.join("out/book.pdf"))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&fonts.stdout).contains("SYSTEM+"),
+        "the PDF embeds the fallback"
+    );
 }

@@ -30,6 +30,10 @@ pub fn write(book: &Book, font_set: &FontSet, cover: &CoverImage) -> Result<Vec<
     }
     // the nav document epub-builder writes: its heading, and the entries in body text
     usage.add_text(Face::SansBold, package::toc_name(&meta.language));
+    // the emphasis mark (CSS `text-emphasis: filled dot` draws U+2022 in the text's font)
+    if pages.iter().any(|p| p.xhtml.contains("<em>")) {
+        usage.add_text(Face::SerifRegular, "\u{2022}");
+    }
     for entry in pages.iter().flat_map(|p| &p.toc) {
         add_toc_text(entry, &mut usage);
     }

@@ -307,22 +307,33 @@ impl Renderer<'_> {
             }
         };
         for item in &list.items {
-            match item.checked {
-                Some(done) => {
-                    let (mark, label) = if done {
-                        ("▣", "已完成")
-                    } else {
-                        ("□", "未完成")
-                    };
-                    let _ = write!(
-                        self.out,
-                        "<li class=\"task\"><span class=\"box\" role=\"img\" aria-label=\"{label}\">{mark}</span> "
-                    );
+            let Some(done) = item.checked else {
+                self.out.push_str("<li>");
+                item.blocks.iter().for_each(|b| self.block(b));
+                self.out.push_str("</li>\n");
+                continue;
+            };
+            let (mark, label) = if done {
+                ("▣", "已完成")
+            } else {
+                ("□", "未完成")
+            };
+            let box_ =
+                format!("<span class=\"box\" role=\"img\" aria-label=\"{label}\">{mark}</span> ");
+            self.out.push_str("<li class=\"task\">");
+            // the box goes inside the item's first paragraph, on its line
+            match item.blocks.split_first() {
+                Some((Block::Paragraph(p), rest)) => {
+                    self.out.push_str("<p>");
+                    self.out.push_str(&box_);
+                    self.inlines(&p.content);
+                    self.out.push_str("</p>\n");
+                    rest.iter().for_each(|b| self.block(b));
                 }
-                None => self.out.push_str("<li>"),
-            }
-            for block in &item.blocks {
-                self.block(block);
+                _ => {
+                    let _ = writeln!(self.out, "<p>{box_}</p>");
+                    item.blocks.iter().for_each(|b| self.block(b));
+                }
             }
             self.out.push_str("</li>\n");
         }
