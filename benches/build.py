@@ -5,7 +5,9 @@ usage: benches/build.py [--runs N]
 
 Builds inkstone in release mode, installs Typst (pip install typst, in a venv under
 target/) and converts book/article.md into an equivalent Typst document (A5, Noto Serif
-CJK SC 10.5 pt from fonts/, pitch about 1.7, 2-em indent, justified, 31-em measure).
+CJK SC 10.5 pt from fonts/, pitch about 1.7, 2-em indent, justified, 31-em measure,
+headings in Noto Sans CJK SC, running head and folio). Typst writes only the PDF;
+inkstone writes the EPUB as well.
 Runs both N times, interleaved, each in a fresh process (cold: no caches survive), and
 prints the median wall time, the median peak memory (max RSS) and their ratios. The
 machine is shared and noisy: compare only figures from the same run.
@@ -13,7 +15,7 @@ machine is shared and noisy: compare only figures from the same run.
 import argparse
 import os
 import re
-import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -101,6 +103,7 @@ def main():
     sizes = {n: os.path.getsize(os.path.join(work, p)) for n, p in
              [("inkstone PDF", "out/book.pdf"), ("inkstone EPUB", "out/book.epub"), ("typst PDF", "typst.pdf")]}
     print("  sizes: " + ", ".join(f"{n} {s / 1024:.1f} KiB" for n, s in sizes.items()))
+    shutil.rmtree(work)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ use crate::model::{Book, LinkTarget};
 use compose::Composer;
 use emit::{Area, LinkAction, PageContent, PlacedLine, Rule};
 use finish::{DocumentInfo, OutlineEntry};
-use paginate::{paginate, Anchor, Geometry, Notes, Page, Row, Settings, TablePart, TocLink};
+use paginate::{paginate, Anchor, Geometry, Notes, Page, Row, Settings, TocLink};
 use shape::FontBank;
 
 /// Writes the book as a PDF (returned as bytes).
@@ -116,16 +116,12 @@ fn render(pages: &[Page], composer: &Composer<'_>, notes: &Notes, book: &Book) -
             if let Some(toc) = &row.toc {
                 toc_entry(toc, row, top, composer, &places, &mut content);
             }
-            let continues = row.table.is_some_and(|t| !t.last)
-                && page.rows.get(k + 1).is_none_or(|(_, next)| {
-                    next.table
-                        != row.table.map(|t| TablePart {
-                            header: false,
-                            last: true,
-                            ..t
-                        })
-                        && next.table.map(|t| t.id) != row.table.map(|t| t.id)
-                });
+            let table = row.table.map(|t| t.id);
+            let next_in_table = page
+                .rows
+                .get(k + 1)
+                .is_some_and(|(_, next)| next.table.map(|t| t.id) == table);
+            let continues = row.table.is_some_and(|t| !t.last) && !next_in_table;
             if continues {
                 // a table broken by the page: close it here, it goes on overleaf
                 let y = top + row.height as f32 * g.pitch;
