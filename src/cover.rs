@@ -323,23 +323,8 @@ fn split_chars(text: &str) -> Vec<&str> {
     let mut start = 0;
     for (i, c) in text.char_indices().skip(1) {
         let prev = text[..i].chars().last().unwrap_or(' ');
-        let glue = matches!(
-            c,
-            '，' | '。'
-                | '、'
-                | '；'
-                | '：'
-                | '？'
-                | '！'
-                | '”'
-                | '’'
-                | '）'
-                | '》'
-                | '」'
-                | '…'
-                | '—'
-        ) || matches!(prev, '“' | '‘' | '（' | '《' | '「')
-            || !(is_wide(c) || is_wide(prev));
+        let glue =
+            script::is_no_start(c) || script::is_no_end(prev) || !(is_wide(c) || is_wide(prev));
         if !glue {
             pieces.push(&text[start..i]);
             start = i;

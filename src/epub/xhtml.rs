@@ -280,6 +280,24 @@ impl Renderer<'_> {
         }
     }
 
+    /// Blocks led by `prefix` (markup: a task box, a backlink), which goes at the start
+    /// of the first paragraph, on its line.
+    fn blocks_after(&mut self, prefix: &str, blocks: &[Block]) {
+        match blocks.split_first() {
+            Some((Block::Paragraph(p), rest)) => {
+                self.out.push_str("<p>");
+                self.out.push_str(prefix);
+                self.inlines(&p.content);
+                self.out.push_str("</p>\n");
+                rest.iter().for_each(|b| self.block(b));
+            }
+            _ => {
+                let _ = writeln!(self.out, "<p>{prefix}</p>");
+                blocks.iter().for_each(|b| self.block(b));
+            }
+        }
+    }
+
     fn paragraph(&mut self, content: &[Inline], class: Option<&str>) {
         match class {
             Some(class) => {
@@ -321,20 +339,7 @@ impl Renderer<'_> {
             let box_ =
                 format!("<span class=\"box\" role=\"img\" aria-label=\"{label}\">{mark}</span> ");
             self.out.push_str("<li class=\"task\">");
-            // the box goes inside the item's first paragraph, on its line
-            match item.blocks.split_first() {
-                Some((Block::Paragraph(p), rest)) => {
-                    self.out.push_str("<p>");
-                    self.out.push_str(&box_);
-                    self.inlines(&p.content);
-                    self.out.push_str("</p>\n");
-                    rest.iter().for_each(|b| self.block(b));
-                }
-                _ => {
-                    let _ = writeln!(self.out, "<p>{box_}</p>");
-                    item.blocks.iter().for_each(|b| self.block(b));
-                }
-            }
+            self.blocks_after(&box_, &item.blocks);
             self.out.push_str("</li>\n");
         }
         let _ = writeln!(self.out, "</{tag}>");
@@ -465,19 +470,7 @@ impl Renderer<'_> {
                 note_ref_id(self.chapter, note.number, 1),
                 note_marker(note.number)
             );
-            match note.blocks.split_first() {
-                Some((Block::Paragraph(p), rest)) => {
-                    self.out.push_str("<p>");
-                    self.out.push_str(&back);
-                    self.inlines(&p.content);
-                    self.out.push_str("</p>\n");
-                    rest.iter().for_each(|b| self.block(b));
-                }
-                _ => {
-                    let _ = writeln!(self.out, "<p>{back}</p>");
-                    note.blocks.iter().for_each(|b| self.block(b));
-                }
-            }
+            self.blocks_after(&back, &note.blocks);
             self.out.push_str("</aside>\n");
         }
         self.out.push_str("</section>\n");
