@@ -431,26 +431,22 @@ fn pdf_options(
         options.page_height_mm = height;
     }
     if let Some(size) = &table.font_size {
-        let value = *size.get_ref();
-        if !(6.0..=24.0).contains(&value) {
-            return Err(Error::input(
-                at(size.span()),
-                format!("font_size {value} pt is out of range"),
-                "use a body size between 6 and 24 points (10.5 is 五号)",
-            ));
-        }
-        options.font_size_pt = value as f32;
+        options.font_size_pt = in_range(
+            size,
+            6.0..=24.0,
+            at,
+            "font_size {} pt is out of range",
+            "use a body size between 6 and 24 points (10.5 is 五号)",
+        )?;
     }
     if let Some(pitch) = &table.line_pitch {
-        let value = *pitch.get_ref();
-        if !(1.2..=3.0).contains(&value) {
-            return Err(Error::input(
-                at(pitch.span()),
-                format!("line_pitch {value} is out of range"),
-                "use a multiple of the body size between 1.2 and 3 (1.7 is usual)",
-            ));
-        }
-        options.line_pitch = value as f32;
+        options.line_pitch = in_range(
+            pitch,
+            1.2..=3.0,
+            at,
+            "line_pitch {} is out of range",
+            "use a multiple of the body size between 1.2 and 3 (1.7 is usual)",
+        )?;
     }
     if let Some(start) = &table.chapter_start {
         options.chapters_on_right = match start.get_ref().as_str() {
@@ -466,6 +462,26 @@ fn pdf_options(
         };
     }
     Ok(options)
+}
+
+/// A number from `[pdf]`, checked against `range`; `message` holds `{}` for the value.
+fn in_range(
+    value: &toml::Spanned<f64>,
+    range: std::ops::RangeInclusive<f64>,
+    at: &impl Fn(std::ops::Range<usize>) -> Location,
+    message: &str,
+    hint: &str,
+) -> Result<f32> {
+    let v = *value.get_ref();
+    if range.contains(&v) {
+        Ok(v as f32)
+    } else {
+        Err(Error::input(
+            at(value.span()),
+            message.replace("{}", &v.to_string()),
+            hint,
+        ))
+    }
 }
 
 fn non_empty(s: Option<String>) -> Option<String> {
@@ -530,6 +546,19 @@ mod tests {
         assert_eq!(date_start("2021-13"), None);
         assert_eq!(date_start("21-11-30"), None);
         assert_eq!(date_start("yesterday"), None);
+    }
+
+    #[test]
+    fn pdf_numbers_are_range_checked_with_their_line() {
+        let text = "[book]\ntitle = \"x\"\n[pdf]\nline_pitch = 1.5\nfont_size = 30\n";
+        let path = Path::new("book.toml");
+        let parsed = config::parse(path, text).unwrap();
+        let at = |span: std::ops::Range<usize>| Location::line(path, line_of(text, span.start));
+        let e = pdf_options(&parsed.pdf, &at).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "book.toml:5: font_size 30 pt is out of range; use a body size between 6 and 24 points (10.5 is 五号)"
+        );
     }
 
     #[test]
