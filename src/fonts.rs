@@ -9,6 +9,13 @@ use std::path::{Path, PathBuf};
 use crate::error::{Location, Warning};
 use crate::model::Book;
 
+/// The bundled font files, one `static` each so that every font's bytes occur once in
+/// the binary (an `include_bytes!` inside a function may be inlined at every caller).
+static SERIF_REGULAR: &[u8] = include_bytes!("../fonts/NotoSerifCJKsc-Regular.otf");
+static SERIF_BOLD: &[u8] = include_bytes!("../fonts/NotoSerifCJKsc-Bold.otf");
+static SANS_BOLD: &[u8] = include_bytes!("../fonts/NotoSansCJKsc-Bold.otf");
+static MONO: &[u8] = include_bytes!("../fonts/NotoSansMonoCJKsc-Regular.otf");
+
 /// One of the bundled faces, each a subset of Noto CJK SC (see `fonts/README.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Face {
@@ -31,33 +38,13 @@ impl Face {
         Face::Mono,
     ];
 
-    /// The font file (OpenType/CFF).
+    /// The font file (OpenType/CFF). Each file is compiled into the binary once.
     pub fn data(self) -> &'static [u8] {
         match self {
-            Face::SerifRegular => {
-                include_bytes!(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/fonts/NotoSerifCJKsc-Regular.otf"
-                ))
-            }
-            Face::SerifBold => {
-                include_bytes!(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/fonts/NotoSerifCJKsc-Bold.otf"
-                ))
-            }
-            Face::SansBold => {
-                include_bytes!(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/fonts/NotoSansCJKsc-Bold.otf"
-                ))
-            }
-            Face::Mono => {
-                include_bytes!(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/fonts/NotoSansMonoCJKsc-Regular.otf"
-                ))
-            }
+            Face::SerifRegular => SERIF_REGULAR,
+            Face::SerifBold => SERIF_BOLD,
+            Face::SansBold => SANS_BOLD,
+            Face::Mono => MONO,
         }
     }
 

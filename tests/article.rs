@@ -1,4 +1,5 @@
-//! The default book: the news article of `../shared/seed`.
+//! The default book: the news article (its source text as received is
+//! `tests/fixtures/article.txt`).
 
 mod common;
 
@@ -6,35 +7,31 @@ use std::fs;
 
 use common::*;
 
-fn build_article(name: &str) -> std::path::PathBuf {
+/// The article, built once for this test binary; it builds without warnings.
+fn article() -> &'static Built {
+    let built = built("book");
+    assert_eq!(built.stderr, "", "the article builds without warnings");
+    built
+}
+
+/// A fresh build of the article into `name`, for the tests that compare two builds.
+fn build_fresh(name: &str) -> std::path::PathBuf {
     let out = scratch(name);
-    let output = inkstone(
-        &root(),
-        &[
-            "build",
-            "book",
-            "-o",
-            out.to_str().unwrap(),
-            "--format",
-            "epub",
-        ],
-    );
+    let output = inkstone(&root(), &["build", "book", "-o", out.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(stderr(&output), "", "the article builds without warnings");
     let printed = String::from_utf8_lossy(&output.stdout);
     assert!(
-        printed.contains("book.epub"),
-        "prints the path it wrote: {printed}"
+        printed.contains("book.epub") && printed.contains("book.pdf"),
+        "prints the paths it wrote: {printed}"
     );
-    out.join("book.epub")
+    out
 }
 
 #[test]
 fn every_character_of_the_seed_is_in_the_epub_in_reading_order() {
-    let epub = build_article("article-text");
-    let files = epub_files(&epub);
+    let files = article().epub();
     let chapter = body_text(&epub_text_file(&files, "OEBPS/ch001.xhtml"));
-    let seed = fs::read_to_string(shared().join("seed/000_531f6a344d3f0c97.txt")).unwrap();
+    let seed = fs::read_to_string(fixture("article.txt")).unwrap();
     assert_eq!(squeeze(&chapter), squeeze(&seed));
     // the paragraph the seed breaks mid-word reads as one paragraph
     assert!(chapter.contains("重大招商引资项目建设中的困难和问题"));
@@ -42,7 +39,7 @@ fn every_character_of_the_seed_is_in_the_epub_in_reading_order() {
 
 #[test]
 fn metadata_lists_the_three_authors_in_order_and_the_language_everywhere() {
-    let files = epub_files(&build_article("article-meta"));
+    let files = article().epub();
     let opf = epub_text_file(&files, "OEBPS/content.opf");
     let creators: Vec<&str> = opf
         .split("<dc:creator")
@@ -78,9 +75,17 @@ fn metadata_lists_the_three_authors_in_order_and_the_language_everywhere() {
 
 #[test]
 fn two_builds_are_byte_identical() {
-    let a = fs::read(build_article("article-repro-a")).unwrap();
-    let b = fs::read(build_article("article-repro-b")).unwrap();
-    assert!(a == b, "two builds of the article differ");
+    let (a, b) = (
+        build_fresh("article-repro-a"),
+        build_fresh("article-repro-b"),
+    );
+    for file in ["book.epub", "book.pdf"] {
+        let (one, two) = (
+            fs::read(a.join(file)).unwrap(),
+            fs::read(b.join(file)).unwrap(),
+        );
+        assert!(one == two, "two builds of {file} differ");
+    }
 }
 
 #[test]
@@ -103,7 +108,7 @@ fn source_date_epoch_sets_the_modification_time() {
 
 #[test]
 fn embedded_fonts_are_subsets_covering_every_character_of_the_text() {
-    let files = epub_files(&build_article("article-fonts"));
+    let files = article().epub();
     let fonts: Vec<(&String, &Vec<u8>)> =
         files.iter().filter(|(n, _)| n.ends_with(".otf")).collect();
     assert_eq!(
@@ -136,7 +141,7 @@ fn embedded_fonts_are_subsets_covering_every_character_of_the_text() {
 
 #[test]
 fn the_committed_cover_is_the_one_the_build_draws() {
-    let files = epub_files(&build_article("article-cover"));
+    let files = article().epub();
     let cover = &files["OEBPS/cover.png"];
     let committed = fs::read(root().join("covers/book.png")).unwrap();
     assert!(

@@ -11,26 +11,23 @@ use std::process::Command;
 
 use common::*;
 
-fn build(name: &str) -> PathBuf {
-    let out = scratch(name);
-    let run = inkstone(
-        &root(),
-        &["build", "tests/books/markdown", "-o", out.to_str().unwrap()],
-    );
-    assert!(run.status.success(), "{}", stderr(&run));
-    assert_eq!(stderr(&run), "", "the test book builds without warnings");
-    out
+/// The Markdown test book, built once for this test binary (without warnings); its
+/// output folder.
+fn build() -> PathBuf {
+    let built = built("tests/books/markdown");
+    assert_eq!(built.stderr, "", "the test book builds without warnings");
+    built.out.clone()
 }
 
 #[test]
 fn epub_passes_epubcheck_and_ace() {
-    let out = build("md-validate");
+    let out = build();
     assert_eq!(epub_validate(&out.join("markdown.epub")), CLEAN_EPUB);
 }
 
 #[test]
 fn pdf_passes_qpdf_and_the_proof_reader() {
-    let out = build("md-audit");
+    let out = build();
     let pdf = out.join("markdown.pdf");
     let qpdf = Command::new("qpdf")
         .arg("--check")
@@ -78,7 +75,7 @@ fn words(pdf: &Path) -> Vec<Vec<(f32, f32, String)>> {
 
 #[test]
 fn each_footnote_starts_on_the_page_that_cites_it() {
-    let out = build("md-notes");
+    let out = build();
     let pages = words(&out.join("markdown.pdf"));
     let mut checked = 0;
     for marker in ["①", "②", "③"] {
@@ -136,7 +133,7 @@ fn drawn_images(pdf: &Path) -> Vec<(usize, Vec<u8>, [f32; 4])> {
 
 #[test]
 fn every_image_appears_once_per_use_inside_the_text_block() {
-    let out = build("md-images");
+    let out = build();
     let pdf = out.join("markdown.pdf");
     let drawn = drawn_images(&pdf);
     assert_eq!(drawn.len(), 5, "five uses of images: {drawn:?}");
@@ -179,7 +176,7 @@ fn every_image_appears_once_per_use_inside_the_text_block() {
 
 #[test]
 fn links_footnotes_and_structure_in_the_epub() {
-    let out = build("md-epub");
+    let out = build();
     let files = epub_files(&out.join("markdown.epub"));
     let ch1 = epub_text_file(&files, "OEBPS/ch001.xhtml");
     assert!(ch1.contains("href=\"https://www.w3.org/TR/clreq/\""));
@@ -215,7 +212,7 @@ fn links_footnotes_and_structure_in_the_epub() {
 
 #[test]
 fn pdf_has_contents_page_outline_and_links() {
-    let out = build("md-toc");
+    let out = build();
     let pdf = out.join("markdown.pdf");
     let text = Command::new("pdftotext")
         .arg("-layout")

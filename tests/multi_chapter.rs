@@ -4,27 +4,15 @@ mod common;
 
 use common::*;
 
-fn build_multi(name: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let out = scratch(name);
-    let output = inkstone(
-        &root(),
-        &[
-            "build",
-            "tests/books/multi",
-            "-o",
-            out.to_str().unwrap(),
-            "--format",
-            "epub",
-        ],
-    );
-    assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(stderr(&output), "");
-    epub_files(&out.join("multi.epub"))
+fn build_multi() -> std::collections::BTreeMap<String, Vec<u8>> {
+    let built = built("tests/books/multi");
+    assert_eq!(built.stderr, "");
+    built.epub()
 }
 
 #[test]
 fn chapters_in_name_order_with_nested_navigation() {
-    let files = build_multi("multi-nav");
+    let files = build_multi();
     let nav = epub_text_file(&files, "OEBPS/nav.xhtml");
     let order: Vec<usize> = [
         "学而第一",
@@ -54,7 +42,7 @@ fn chapters_in_name_order_with_nested_navigation() {
 
 #[test]
 fn metadata_has_subtitle_publisher_date_and_given_identifier() {
-    let files = build_multi("multi-meta");
+    let files = build_multi();
     let opf = epub_text_file(&files, "OEBPS/content.opf");
     assert!(
         opf.contains(">urn:isbn:9780000000002</dc:identifier>"),
@@ -71,7 +59,7 @@ fn metadata_has_subtitle_publisher_date_and_given_identifier() {
 
 #[test]
 fn soft_line_breaks_vanish_between_chinese_and_are_spaces_between_latin() {
-    let files = build_multi("multi-text");
+    let files = build_multi();
     let text = body_text(&epub_text_file(&files, "OEBPS/ch002.xhtml"));
     assert!(
         text.contains("约 1.7 倍；这一段在源文件里分成了几行，排出来应当连成一段，"),
@@ -87,7 +75,7 @@ fn soft_line_breaks_vanish_between_chinese_and_are_spaces_between_latin() {
 
 #[test]
 fn heading_ids_are_unique_across_the_book() {
-    let files = build_multi("multi-ids");
+    let files = build_multi();
     let mut ids = Vec::new();
     for (name, data) in &files {
         if name.starts_with("OEBPS/ch") {

@@ -6,22 +6,23 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Mutex;
 
 /// The project root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared` beside the project (the seed text and the validators).
-pub fn shared() -> PathBuf {
-    std::env::var_os("INKSTONE_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("..").join("shared"))
+/// A file of `tests/fixtures` (e.g. the article's source text, as received).
+pub fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures").join(name)
 }
 
-/// A fresh, empty folder for one test.
+/// A fresh, empty folder for one test (named after the test binary and `name`).
 pub fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(env!("CARGO_CRATE_NAME"))
+        .join(name);
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
     dir
@@ -35,6 +36,54 @@ pub fn inkstone(cwd: &Path, args: &[&str]) -> Output {
         .env_remove("SOURCE_DATE_EPOCH")
         .output()
         .expect("the inkstone binary runs")
+}
+
+/// A book built once per test binary: where its outputs are and what the build printed.
+#[derive(Debug)]
+pub struct Built {
+    /// The output folder (`BOOK.epub`, `BOOK.pdf`).
+    pub out: PathBuf,
+    /// The file stem of the outputs (the book folder's name).
+    pub stem: String,
+    /// What the build printed on stderr (its warnings).
+    pub stderr: String,
+}
+
+impl Built {
+    /// The path of the output with extension `ext`.
+    pub fn file(&self, ext: &str) -> PathBuf {
+        self.out.join(format!("{}.{ext}", self.stem))
+    }
+
+    /// The EPUB's files by name.
+    pub fn epub(&self) -> BTreeMap<String, Vec<u8>> {
+        epub_files(&self.file("epub"))
+    }
+}
+
+/// Builds `book` (a folder relative to the project root) into EPUB and PDF, once per test
+/// binary however many tests ask for it; panics when the build fails.
+pub fn built(book: &str) -> &'static Built {
+    static BUILT: Mutex<BTreeMap<String, &'static Built>> = Mutex::new(BTreeMap::new());
+    let mut cache = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(built) = cache.get(book) {
+        return built;
+    }
+    let out = scratch(&format!("built-{}", book.replace('/', "-")));
+    let run = inkstone(&root(), &["build", book, "-o", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{book}: {}", stderr(&run));
+    let stem = Path::new(book)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let built: &'static Built = Box::leak(Box::new(Built {
+        out,
+        stem,
+        stderr: stderr(&run),
+    }));
+    cache.insert(book.to_string(), built);
+    built
 }
 
 /// Stderr of a run, as text.
@@ -106,7 +155,7 @@ pub static TOOLS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Runs `../shared/tools/pdf-audit PDF --text REF --json` and returns its figures.
 pub fn pdf_audit(pdf: &Path, reference: &Path) -> serde_json::Value {
-    let tool = shared().join("tools/pdf-audit");
+    let tool = root().join("../shared/tools/pdf-audit");
     assert!(
         tool.exists(),
         "{} is missing: put ../shared beside the project",
@@ -128,21 +177,17 @@ pub fn pdf_audit(pdf: &Path, reference: &Path) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("pdf-audit prints JSON")
 }
 
-/// Runs `../shared/tools/epub-validate` on `epub` and returns its summary line.
+/// Runs `scripts/validators epub` (EPUBCheck and Ace) on `epub` and returns its summary
+/// line; the full report is printed when it is not clean.
 pub fn epub_validate(epub: &Path) -> String {
-    let tool = shared().join("tools/epub-validate");
-    assert!(
-        tool.exists(),
-        "{} is missing: put ../shared beside the project",
-        tool.display()
-    );
     let report_dir = epub.with_extension("report");
     let _guard = TOOLS.lock().unwrap_or_else(|e| e.into_inner());
-    let report = Command::new(&tool)
+    let report = Command::new(root().join("scripts/validators"))
+        .arg("epub")
         .arg(epub)
         .arg(&report_dir)
         .output()
-        .expect("epub-validate runs");
+        .expect("scripts/validators runs");
     let stdout = String::from_utf8_lossy(&report.stdout);
     let last = stdout.lines().last().unwrap_or_default().to_string();
     if last != CLEAN_EPUB {
