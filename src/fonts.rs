@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Location, Warning};
+use crate::error::{Error, Location, Result, Warning};
 use crate::model::Book;
+use crate::script;
 
 /// The bundled font files, one `static` each so that every font's bytes occur once in
 /// the binary (an `include_bytes!` inside a function may be inlined at every caller).
@@ -70,21 +71,28 @@ pub struct SystemFont {
     pub data: Vec<u8>,
     /// Whether its licence bits (OS/2 fsType) allow embedding it in a document.
     pub embeddable: bool,
+    /// Whether its glyphs are outlines (CFF or TrueType); a colour emoji font such as
+    /// Noto Color Emoji holds bitmaps instead, which are drawn as images.
+    pub outlines: bool,
 }
 
-/// The fonts a build uses: the bundled faces, plus a system font for what they lack.
+/// The most installed fonts a build draws on for characters the bundled faces lack.
+pub const MAX_FALLBACKS: usize = 4;
+
+/// The fonts a build uses: the bundled faces, plus installed fonts for what they lack.
 #[derive(Debug, Clone, Default)]
 pub struct FontSet {
-    /// The installed font that covers characters missing from the bundled ones.
-    pub fallback: Option<SystemFont>,
+    /// Installed fonts covering characters missing from the bundled ones, the one that
+    /// covers most first (a CJK face for rare ideographs, an emoji font for emoji…).
+    pub fallbacks: Vec<SystemFont>,
     /// The characters the bundled fonts do not have.
     pub missing: BTreeSet<char>,
 }
 
 impl FontSet {
     /// Checks every character of the book against the bundled fonts. Each missing one is
-    /// reported with the file and line where it first occurs, and a system font that
-    /// covers it is looked for.
+    /// reported with the file and line where it first occurs when no installed font has
+    /// it either; installed fonts that cover the others are chosen.
     pub fn for_book(book: &Book, warnings: &mut Vec<Warning>) -> FontSet {
         let body = ttf_parser::Face::parse(Face::SerifRegular.data(), 0).ok();
         let has = |c: char| body.as_ref().is_some_and(|f| f.glyph_index(c).is_some());
@@ -92,43 +100,78 @@ impl FontSet {
         let mut seen = BTreeSet::new();
         for (text, location) in book_texts(book) {
             for c in text.chars() {
-                if c.is_whitespace() || c.is_control() || seen.contains(&c) || has(c) {
+                if c.is_whitespace()
+                    || c.is_control()
+                    || script::is_invisible(c)
+                    || seen.contains(&c)
+                    || has(c)
+                {
                     continue;
                 }
                 seen.insert(c);
-                missing.push((c, exact_location(&location, c)));
+                missing.push((c, location.clone()));
             }
         }
         if missing.is_empty() {
             return FontSet::default();
         }
         let chars: BTreeSet<char> = missing.iter().map(|(c, _)| *c).collect();
-        let fallback = find_system_font(&chars, &system_font_dirs());
+        let fallbacks = find_system_fonts(&chars, &system_font_dirs());
         for (c, location) in missing {
-            let covered = fallback
-                .as_ref()
-                .and_then(|f| ttf_parser::Face::parse(&f.data, f.index).ok())
-                .is_some_and(|face| face.glyph_index(c).is_some());
-            let message = match (&fallback, covered) {
-                (Some(f), true) => format!(
-                    "no bundled font has {c} (U+{:04X}); using the installed font {} for it",
-                    c as u32,
-                    f.path.display()
-                ),
-                _ => format!(
-                    "no bundled or installed font has {c} (U+{:04X}); readers will see a \
-                     blank box: install a font that has it (e.g. fonts-noto-cjk-extra), or \
-                     replace the character",
-                    c as u32
-                ),
-            };
-            warnings.push(Warning { location, message });
+            let covered = fallbacks.iter().any(|f| {
+                ttf_parser::Face::parse(&f.data, f.index)
+                    .is_ok_and(|face| face.glyph_index(c).is_some())
+            });
+            if !covered {
+                warnings.push(Warning {
+                    location: exact_location(&location, c),
+                    message: format!(
+                        "no bundled or installed font has {c} (U+{:04X}); readers will see a \
+                         blank box: install a font that has it (e.g. fonts-noto-cjk-extra, \
+                         fonts-noto-color-emoji), or replace the character",
+                        c as u32
+                    ),
+                });
+            }
         }
         FontSet {
-            fallback,
+            fallbacks,
             missing: chars,
         }
     }
+}
+
+/// What a font subset is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subset {
+    /// A web font of an EPUB: the tables a reading system needs, a Unicode cmap.
+    Web,
+    /// A font program embedded in a PDF: outlines and metrics only.
+    Pdf,
+}
+
+/// Face `index` of `data` cut down to glyphs `ids` (the first must be 0, .notdef; no
+/// repeats), with allsorts, the subsetter printpdf is built on. Glyph `ids[i]` becomes
+/// glyph `i` of the subset.
+pub fn subset(data: &[u8], index: u32, ids: &[u16], purpose: Subset) -> Result<Vec<u8>> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{subset as cut, CmapTarget, SubsetProfile};
+
+    let error = |what: &str, e: &dyn std::fmt::Debug| {
+        Error::Internal(format!("font subsetting ({what}): {e:?}"))
+    };
+    let font = ReadScope::new(data)
+        .read::<FontData<'_>>()
+        .map_err(|e| error("parse", &e))?;
+    let provider = font
+        .table_provider(index as usize)
+        .map_err(|e| error("tables", &e))?;
+    let profile = match purpose {
+        Subset::Web => SubsetProfile::Minimal,
+        Subset::Pdf => SubsetProfile::Pdf,
+    };
+    cut(&provider, ids, &profile, CmapTarget::Unicode).map_err(|e| error("subset", &e))
 }
 
 /// Every piece of text in the book with the place it comes from.
@@ -188,16 +231,19 @@ fn system_font_dirs() -> Vec<PathBuf> {
     dirs
 }
 
-/// The installed face that covers the most of `chars`; among equals, the one closest to
-/// body text: regular weight, a serif (宋/明) design, Simplified Chinese, then path order.
-pub fn find_system_font(chars: &BTreeSet<char>, dirs: &[PathBuf]) -> Option<SystemFont> {
+/// Installed faces that together cover as much of `chars` as they can: the face that
+/// covers the most, then the one that covers the most of the rest, and so on (at most
+/// [`MAX_FALLBACKS`]). Among equals, the one closest to body text: regular weight, a
+/// serif (宋/明) design, Simplified Chinese, then path order.
+pub fn find_system_fonts(chars: &BTreeSet<char>, dirs: &[PathBuf]) -> Vec<SystemFont> {
     let mut files = Vec::new();
     for dir in dirs {
         collect_font_files(dir, &mut files, 0);
     }
     files.sort();
-    // (covered characters, suitability, path, face index)
-    let mut best: Option<(usize, u32, PathBuf, u32)> = None;
+    let wanted: Vec<char> = chars.iter().copied().collect();
+    // (path, face index, suitability, which of `wanted` it covers)
+    let mut candidates: Vec<(PathBuf, u32, u32, Vec<bool>)> = Vec::new();
     for path in files {
         let Ok(data) = fs::read(&path) else { continue };
         let faces = ttf_parser::fonts_in_collection(&data).unwrap_or(1);
@@ -205,33 +251,55 @@ pub fn find_system_font(chars: &BTreeSet<char>, dirs: &[PathBuf]) -> Option<Syst
             let Ok(face) = ttf_parser::Face::parse(&data, index) else {
                 continue;
             };
-            let covered = chars
+            let covers: Vec<bool> = wanted
                 .iter()
-                .filter(|&&c| face.glyph_index(c).is_some())
-                .count();
-            let score = suitability(&face);
-            let better = best
-                .as_ref()
-                .is_none_or(|(n, s, _, _)| (covered, score) > (*n, *s));
-            if covered > 0 && better {
-                best = Some((covered, score, path.clone(), index));
+                .map(|&c| face.glyph_index(c).is_some())
+                .collect();
+            if covers.iter().any(|&c| c) {
+                candidates.push((path.clone(), index, suitability(&face), covers));
             }
         }
     }
-    let (_, _, path, index) = best?;
+    let mut left = vec![true; wanted.len()];
+    let mut chosen = Vec::new();
+    while chosen.len() < MAX_FALLBACKS {
+        let gain = |covers: &[bool]| covers.iter().zip(&left).filter(|(c, l)| **c && **l).count();
+        // most new characters, then suitability, then the first in path order
+        let best = candidates
+            .iter()
+            .enumerate()
+            .map(|(i, (_, _, score, covers))| (gain(covers), *score, std::cmp::Reverse(i)))
+            .max()
+            .filter(|(gained, _, _)| *gained > 0);
+        let Some((_, _, std::cmp::Reverse(i))) = best else {
+            break;
+        };
+        let (path, index, _, covers) = candidates.remove(i);
+        for (l, c) in left.iter_mut().zip(&covers) {
+            *l &= !c;
+        }
+        if let Some(font) = load_system_font(path, index) {
+            chosen.push(font);
+        }
+    }
+    chosen
+}
+
+/// Reads face `index` of the font file at `path`.
+fn load_system_font(path: PathBuf, index: u32) -> Option<SystemFont> {
     let data = fs::read(&path).ok()?;
-    let embeddable = ttf_parser::Face::parse(&data, index)
-        .ok()
-        .is_some_and(|face| {
-            face.tables()
-                .os2
-                .is_none_or(|os2| os2.permissions() != Some(ttf_parser::Permissions::Restricted))
-        });
+    let face = ttf_parser::Face::parse(&data, index).ok()?;
+    let embeddable = face
+        .tables()
+        .os2
+        .is_none_or(|os2| os2.permissions() != Some(ttf_parser::Permissions::Restricted));
+    let outlines = face.tables().cff.is_some() || face.tables().glyf.is_some();
     Some(SystemFont {
         path,
         index,
         data,
         embeddable,
+        outlines,
     })
 }
 
@@ -298,6 +366,6 @@ mod tests {
     #[test]
     fn no_system_font_in_an_empty_folder() {
         let chars: BTreeSet<char> = ['𠀀'].into();
-        assert!(find_system_font(&chars, &[PathBuf::from("/nonexistent")]).is_none());
+        assert!(find_system_fonts(&chars, &[PathBuf::from("/nonexistent")]).is_empty());
     }
 }

@@ -83,18 +83,41 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut warnings = loaded.warnings;
     let font_set = fonts::FontSet::for_book(&book, &mut warnings);
 
+    let stem = output_stem(&options.book_dir);
+    let path = |suffix: &str| options.out_dir.join(format!("{stem}.{suffix}"));
+    let want_epub = formats.contains(&Format::Epub);
+    let want_pdf = formats.contains(&Format::Pdf);
+    // the EPUB and the PDF are independent: made side by side
+    let mut pdf_warnings = Vec::new();
+    let (epub, pdfs) = rayon::join(
+        || -> Result<Option<Vec<u8>>> {
+            if !want_epub {
+                return Ok(None);
+            }
+            Ok(Some(epub::write(
+                &book,
+                &font_set,
+                &cover::prepare(&book)?,
+            )?))
+        },
+        || -> Result<Option<pdf::Pdfs>> {
+            if !want_pdf {
+                return Ok(None);
+            }
+            Ok(Some(pdf::write(&book, &font_set, &mut pdf_warnings)?))
+        },
+    );
+    let (epub, pdfs) = (epub?, pdfs?);
+    warnings.extend(pdf_warnings);
     let mut outputs = Vec::new();
-    for format in formats {
-        let data = match format {
-            Format::Epub => epub::write(&book, &font_set, &cover::prepare(&book)?)?,
-            Format::Pdf => pdf::write(&book, &font_set)?,
-        };
-        let path = options.out_dir.join(format!(
-            "{}.{}",
-            output_stem(&options.book_dir),
-            format.extension()
-        ));
-        outputs.push((path, data));
+    if let Some(data) = epub {
+        outputs.push((path("epub"), data));
+    }
+    if let Some(pdfs) = pdfs {
+        outputs.push((path("pdf"), pdfs.screen));
+        if let Some(print) = pdfs.print {
+            outputs.push((path("print.pdf"), print));
+        }
     }
     let mut written = Vec::new();
     for (path, data) in outputs {

@@ -18,6 +18,8 @@ pub struct Book {
     pub dir: PathBuf,
     /// Page and type settings for the PDF (`[pdf]` in book.toml).
     pub pdf: PdfOptions,
+    /// The print master's settings (`[print]` in book.toml), when one is asked for.
+    pub print: Option<PrintOptions>,
     /// Every image the chapters show, once each (blocks refer to them by index).
     pub images: Vec<ImageAsset>,
 }
@@ -67,10 +69,12 @@ pub struct PdfOptions {
     pub line_pitch: f32,
     /// Chapters begin on a right-hand (odd) page, a blank page inserted when needed.
     pub chapters_on_right: bool,
+    /// Margins, when the author sets them (inner and outer mirror on facing pages).
+    pub margins: Option<MarginsMm>,
 }
 
 impl Default for PdfOptions {
-    /// A5, 10.5 pt, pitch 1.7, chapters on the next page.
+    /// A5, 10.5 pt, pitch 1.7, chapters on the next page, margins derived from the page.
     fn default() -> Self {
         PdfOptions {
             page_width_mm: 148.0,
@@ -78,6 +82,42 @@ impl Default for PdfOptions {
             font_size_pt: 10.5,
             line_pitch: 1.7,
             chapters_on_right: false,
+            margins: None,
+        }
+    }
+}
+
+/// Page margins in millimetres (`[pdf] margins` in book.toml).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MarginsMm {
+    /// Above the text block.
+    pub top: f32,
+    /// Below it.
+    pub bottom: f32,
+    /// On the spine side.
+    pub inner: f32,
+    /// On the fore-edge side.
+    pub outer: f32,
+}
+
+/// The print master asked for by `[print]`: a PDF/X-4 beside the screen PDF.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PrintOptions {
+    /// Bleed beyond the trim on every side, in mm.
+    pub bleed_mm: f32,
+    /// Crop marks in the slug, outside the bleed.
+    pub marks: bool,
+    /// The least effective resolution kept for placed images, in pixels per inch.
+    pub image_ppi: f32,
+}
+
+impl Default for PrintOptions {
+    /// 3 mm bleed, crop marks, 300 ppi.
+    fn default() -> Self {
+        PrintOptions {
+            bleed_mm: 3.0,
+            marks: true,
+            image_ppi: 300.0,
         }
     }
 }
@@ -98,6 +138,8 @@ pub struct Metadata {
     pub title: String,
     /// An optional subtitle.
     pub subtitle: Option<String>,
+    /// A shorter title for running heads, when the title is long.
+    pub short_title: Option<String>,
     /// Authors, in credit order.
     pub authors: Vec<String>,
     /// BCP 47 language tag, e.g. `zh-CN`.
@@ -123,6 +165,7 @@ impl Metadata {
         Metadata {
             title: title.into(),
             subtitle: None,
+            short_title: None,
             authors: vec!["黄颢".into(), "郭晶".into()],
             language: "zh-CN".into(),
             identifier: "urn:uuid:00000000-0000-0000-0000-000000000000".into(),

@@ -102,6 +102,16 @@ pub fn is_no_end(c: char) -> bool {
     )
 }
 
+/// A character that draws nothing of its own: a format control (zero-width space and
+/// joiners, the word joiner, the byte-order mark, the soft hyphen, bidi controls) or a
+/// variation selector. Such characters steer line breaking and shaping; they never
+/// need a glyph, and a missing one is no reason to warn.
+pub fn is_invisible(c: char) -> bool {
+    use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    c.general_category() == GeneralCategory::Format
+        || matches!(c as u32, 0xFE00..=0xFE0F | 0xE0100..=0xE01EF | 0x034F)
+}
+
 /// The clreq class of a character, as far as spacing is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {
@@ -166,6 +176,16 @@ mod tests {
         assert_eq!(class('—'), Class::Inseparable);
         assert_eq!(class('a'), Class::Latin);
         assert_eq!(class('8'), Class::Latin);
+    }
+
+    #[test]
+    fn invisible_characters() {
+        for c in [
+            '\u{200B}', '\u{2060}', '\u{FEFF}', '\u{AD}', '\u{200C}', '\u{200D}', '\u{FE0F}',
+        ] {
+            assert!(is_invisible(c), "U+{:04X}", c as u32);
+        }
+        assert!(!is_invisible('a') && !is_invisible('中') && !is_invisible(' '));
     }
 
     #[test]

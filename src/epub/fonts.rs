@@ -114,10 +114,6 @@ fn unescape(text: &str) -> String {
 /// so that a reading system can use it as a web font. Characters the font lacks are
 /// skipped. Returns `None` when the font has none of them.
 pub fn subset(data: &[u8], index: u32, chars: &BTreeSet<char>) -> Result<Option<Vec<u8>>> {
-    use allsorts::binary::read::ReadScope;
-    use allsorts::font_data::FontData;
-    use allsorts::subset::{subset as cut, CmapTarget, SubsetProfile};
-
     let face = ttf_parser::Face::parse(data, index)
         .map_err(|e| Error::Internal(format!("reading a font to subset: {e}")))?;
     let mut glyphs: BTreeSet<u16> = chars
@@ -129,23 +125,7 @@ pub fn subset(data: &[u8], index: u32, chars: &BTreeSet<char>) -> Result<Option<
         return Ok(None);
     }
     let ids: Vec<u16> = std::iter::once(0).chain(glyphs).collect();
-    let error = |what: &str, e: &dyn std::fmt::Debug| {
-        Error::Internal(format!("font subsetting ({what}): {e:?}"))
-    };
-    let font = ReadScope::new(data)
-        .read::<FontData<'_>>()
-        .map_err(|e| error("parse", &e))?;
-    let provider = font
-        .table_provider(index as usize)
-        .map_err(|e| error("tables", &e))?;
-    let bytes = cut(
-        &provider,
-        &ids,
-        &SubsetProfile::Minimal,
-        CmapTarget::Unicode,
-    )
-    .map_err(|e| error("subset", &e))?;
-    Ok(Some(bytes))
+    crate::fonts::subset(data, index, &ids, crate::fonts::Subset::Web).map(Some)
 }
 
 #[cfg(test)]

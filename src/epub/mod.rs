@@ -125,16 +125,16 @@ fn reencode(asset: &ImageAsset, png: bool) -> Vec<u8> {
     out
 }
 
-/// Subsets of each used face, the fallback font's subset for characters no bundled face
+/// Subsets of each used face, subsets of installed fonts for characters no bundled face
 /// has, and the `@font-face` rules that load them.
 fn web_fonts(usage: &fonts::Usage, font_set: &FontSet) -> Result<(Vec<Resource>, String)> {
     let mut resources = Vec::new();
     let mut css = String::new();
-    let mut add = |family: &str, weight: &str, stem: &str, data: Vec<u8>| {
+    let mut add = |family: &str, weight: &str, stem: &str, data: Vec<u8>, range: &str| {
         let href = format!("fonts/{stem}.otf");
         css.push_str(&format!(
             "@font-face {{\n  font-family: \"{family}\";\n  font-weight: {weight};\n  \
-             font-style: normal;\n  src: url(\"{href}\") format(\"opentype\");\n}}\n"
+             font-style: normal;\n  src: url(\"{href}\") format(\"opentype\");\n{range}}}\n"
         ));
         resources.push(Resource {
             href,
@@ -145,14 +145,38 @@ fn web_fonts(usage: &fonts::Usage, font_set: &FontSet) -> Result<(Vec<Resource>,
     for (&face, chars) in &usage.by_face {
         if let Some(data) = fonts::subset(face.data(), 0, chars)? {
             let (family, weight) = family(face);
-            add(family, weight, face.stem(), data);
+            add(family, weight, face.stem(), data, "");
         }
     }
-    if let Some(fallback) = font_set.fallback.as_ref().filter(|f| f.embeddable) {
-        let used: BTreeSet<char> = usage.by_face.values().flatten().copied().collect();
-        let missing: BTreeSet<char> = font_set.missing.intersection(&used).copied().collect();
-        if let Some(data) = fonts::subset(&fallback.data, fallback.index, &missing)? {
-            add("Inkstone Fallback", "normal", "fallback", data);
+    // installed fonts for what the bundled faces lack: one family, each file for the
+    // characters it covers (unicode-range); colour bitmap fonts are left to the
+    // reader's own emoji font
+    let used: BTreeSet<char> = usage.by_face.values().flatten().copied().collect();
+    let mut missing: BTreeSet<char> = font_set.missing.intersection(&used).copied().collect();
+    for (n, fallback) in font_set.fallbacks.iter().enumerate() {
+        if !(fallback.embeddable && fallback.outlines) || missing.is_empty() {
+            continue;
+        }
+        let face = ttf_parser::Face::parse(&fallback.data, fallback.index).ok();
+        let covered: BTreeSet<char> = missing
+            .iter()
+            .copied()
+            .filter(|&c| face.as_ref().is_some_and(|f| f.glyph_index(c).is_some()))
+            .collect();
+        if let Some(data) = fonts::subset(&fallback.data, fallback.index, &covered)? {
+            let range: Vec<String> = covered
+                .iter()
+                .map(|&c| format!("U+{:X}", c as u32))
+                .collect();
+            let range = format!("  unicode-range: {};\n", range.join(", "));
+            add(
+                "Inkstone Fallback",
+                "normal",
+                &format!("fallback-{}", n + 1),
+                data,
+                &range,
+            );
+            missing.retain(|c| !covered.contains(c));
         }
     }
     Ok((resources, css))

@@ -630,6 +630,7 @@ mod tests {
             }],
             dir: "book".into(),
             pdf: Default::default(),
+            print: None,
             images: vec![],
         };
         let links = Links::new(&book, vec![]);

@@ -4,8 +4,9 @@
 //! shrink by the breaker's ratio, and what rounding leaves is spread evenly, so that every
 //! line but a paragraph's last is flush at both edges.
 
-use super::linebreak::LineSpan;
-use super::shape::{FontKey, Items, Marks};
+use super::linebreak::{starts_indented, LineSpan};
+use super::shape::{FontKey, GlyphText, Items, Marks, SpaceGlyph};
+use super::tags::ElemId;
 
 /// Horizontal alignment of a line that is not justified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,9 +35,28 @@ pub struct PlacedGlyph {
     /// Advance width, in points.
     pub advance: f32,
     /// The text it stands for.
-    pub text: String,
+    pub text: GlyphText,
     /// Decorations (emphasis, strike-through, link).
     pub marks: Marks,
+    /// The structure element it belongs to.
+    pub elem: ElemId,
+}
+
+impl PlacedGlyph {
+    /// A glyph drawn in a gap (a space, a hyphen) at `x`, belonging to `elem`.
+    pub fn gap(glyph: SpaceGlyph, x: f32, elem: ElemId) -> PlacedGlyph {
+        PlacedGlyph {
+            font: glyph.font,
+            size: glyph.size,
+            id: glyph.id,
+            x,
+            dy: 0.0,
+            advance: glyph.advance,
+            text: GlyphText::Char(glyph.text),
+            marks: Marks::default(),
+            elem,
+        }
+    }
 }
 
 /// A finished line.
@@ -50,8 +70,22 @@ pub struct Line {
     pub size: f32,
 }
 
+impl Line {
+    /// Renumbers the line's elements and links after its part of the book was merged
+    /// into the whole.
+    pub fn renumber(&mut self, elems: u32, links: u32) {
+        for g in &mut self.glyphs {
+            g.elem = g.elem.offset(elems);
+            if let Some(link) = &mut g.marks.link {
+                *link += links;
+            }
+        }
+    }
+}
+
 /// Sets `span` of `items` into a line of `measure` points. Justified lines fill the
-/// measure; others are aligned by `align`.
+/// measure; others are aligned by `align`. The first line of a paragraph, and each line
+/// after a hard break, starts `indent` in (so verse lines align).
 pub fn set_line(
     items: &Items,
     span: &LineSpan,
@@ -65,6 +99,12 @@ pub fn set_line(
         return Line::default();
     };
     let stretching = justify && !span.last;
+    // a hyphen at the end of a line broken inside a word
+    let hyphen = items
+        .gaps
+        .get(span.end)
+        .filter(|g| span.end < items.atoms.len() && !g.forced)
+        .and_then(|g| g.hyphen);
     let ratio = if stretching {
         span.ratio
     } else {
@@ -99,16 +139,32 @@ pub fn set_line(
         };
         gaps.push(gap);
     }
-    let start = if span.start == 0 { indent } else { 0.0 };
-    let natural: f32 = start + boxes.iter().map(|b| b.0).sum::<f32>() + gaps.iter().sum::<f32>();
+    let start = if starts_indented(items, span.start) {
+        indent
+    } else {
+        0.0
+    };
+    let hyphen_width = hyphen.map_or(0.0, |h| h.advance);
+    let natural: f32 =
+        start + boxes.iter().map(|b| b.0).sum::<f32>() + gaps.iter().sum::<f32>() + hyphen_width;
     if stretching && last_index > 0 {
-        // spread what the ratio left over (rounding, a line without stretch) evenly
-        let spread = (measure - natural) / last_index as f32;
-        for gap in gaps.iter_mut().skip(1) {
-            *gap += spread;
+        // spread what the ratio left over (rounding, a line without stretch) evenly over
+        // the gaps that may stretch (never inside a word), or all of them if none may
+        let stretchy: Vec<usize> = (1..=last_index)
+            .filter(|&k| items.gaps[span.start + k].stretch > 0.0)
+            .collect();
+        let targets: Vec<usize> = if stretchy.is_empty() {
+            (1..=last_index).collect()
+        } else {
+            stretchy
+        };
+        let spread = (measure - natural) / targets.len() as f32;
+        for k in targets {
+            gaps[k] += spread;
         }
     }
-    let width: f32 = start + boxes.iter().map(|b| b.0).sum::<f32>() + gaps.iter().sum::<f32>();
+    let width: f32 =
+        start + boxes.iter().map(|b| b.0).sum::<f32>() + gaps.iter().sum::<f32>() + hyphen_width;
     let offset = match (stretching, align) {
         (true, _) | (false, Align::Left) => 0.0,
         (false, Align::Center) => (measure - width) / 2.0,
@@ -122,16 +178,7 @@ pub fn set_line(
     let mut x = offset + start;
     for (k, atom) in atoms.iter().enumerate() {
         if let Some(space) = (k > 0).then(|| items.gaps[span.start + k].space).flatten() {
-            line.glyphs.push(PlacedGlyph {
-                font: space.font,
-                size: space.size,
-                id: space.id,
-                x,
-                dy: 0.0,
-                advance: space.size,
-                text: " ".into(),
-                marks: Marks::default(),
-            });
+            line.glyphs.push(PlacedGlyph::gap(space, x, atom.elem));
         }
         x += gaps[k];
         let (box_width, shift) = boxes[k];
@@ -146,11 +193,16 @@ pub fn set_line(
                 advance: g.advance,
                 text: g.text.clone(),
                 marks: atom.marks,
+                elem: atom.elem,
             });
             pen += g.advance;
         }
         line.size = line.size.max(atom.size);
         x += box_width;
+    }
+    if let Some(h) = hyphen {
+        // added by line breaking: not part of the text
+        line.glyphs.push(PlacedGlyph::gap(h, x, ElemId::ARTIFACT));
     }
     line
 }
@@ -198,7 +250,7 @@ mod tests {
         );
         assert_eq!(lines.len(), 3);
         let first = &lines[0];
-        assert_eq!(first.glyphs.last().unwrap().text, "，");
+        assert_eq!(first.glyphs.last().unwrap().text, GlyphText::Char('，'));
         assert!((first.glyphs.last().unwrap().x - 90.0).abs() < 0.01);
         assert!((first.width - 95.0).abs() < 0.01);
     }

@@ -88,6 +88,12 @@ impl Sums {
     }
 }
 
+/// Whether a line starting at atom `pos` is indented: the paragraph's first line, and
+/// every line after a hard break (verse lines align with the first).
+pub fn starts_indented(items: &Items, pos: usize) -> bool {
+    pos == 0 || items.gaps.get(pos).is_some_and(|g| g.forced)
+}
+
 /// The measurements of the line holding atoms `a..b`.
 struct Measure {
     width: f32,
@@ -101,10 +107,22 @@ fn measure(items: &Items, sums: &Sums, a: usize, b: usize, indent: f32) -> Measu
     let gaps = |v: &Vec<f32>| v[b] - v[a + 1];
     let first = &items.atoms[a];
     let last = &items.atoms[b - 1];
+    // a line broken inside a word ends with a hyphen
+    let hyphen = items
+        .gaps
+        .get(b)
+        .filter(|g| b < items.atoms.len() && !g.forced)
+        .and_then(|g| g.hyphen)
+        .map_or(0.0, |h| h.advance);
     let width = sums.atom_width[b] - sums.atom_width[a] + gaps(&sums.gap_width)
         - first.left_blank
         - last.right_blank
-        + if a == 0 { indent } else { 0.0 };
+        + hyphen
+        + if starts_indented(items, a) {
+            indent
+        } else {
+            0.0
+        };
     Measure {
         width,
         stretch: gaps(&sums.gap_stretch),
@@ -125,22 +143,91 @@ fn fitness(ratio: f32) -> usize {
     }
 }
 
+/// How loose a justified line may be in the first pass (adjustment ratio): looser
+/// candidates are not considered, which keeps the work per break point small. Should a
+/// paragraph find no solution within it, a second pass considers every line.
+const TOLERANCE: f32 = 2.5;
+
 /// Breaks the paragraph into lines.
 pub fn break_lines(items: &Items, params: &Params) -> Vec<LineSpan> {
-    let n = items.atoms.len();
-    if n == 0 {
+    if items.atoms.is_empty() {
         return Vec::new();
     }
     let sums = Sums::new(items);
-    let mut nodes = vec![Node {
+    let mut nodes = Vec::with_capacity(items.atoms.len() / 4 + 4);
+    if params.justify {
+        if let Some(end) = run(items, params, &sums, Some(TOLERANCE), &mut nodes) {
+            return spans(&nodes, end);
+        }
+    }
+    match run(items, params, &sums, None, &mut nodes) {
+        Some(end) => spans(&nodes, end),
+        None => vec![LineSpan {
+            start: 0,
+            end: items.atoms.len(),
+            ratio: 0.0,
+            last: true,
+        }],
+    }
+}
+
+/// The ratio that makes a line of `m` fill the measure (or the looseness of a ragged
+/// line); `NEG_INFINITY` when it cannot be made short enough.
+fn ratio(m: &Measure, params: &Params, forced: bool) -> f32 {
+    if forced && params.justify {
+        if m.width <= params.measure {
+            0.0
+        } else if m.shrink > 0.0 {
+            (params.measure - m.width) / m.shrink
+        } else {
+            f32::NEG_INFINITY
+        }
+    } else if !params.justify {
+        if m.width <= params.measure {
+            (params.measure - m.width) / params.measure
+        } else {
+            f32::NEG_INFINITY
+        }
+    } else if m.width < params.measure {
+        if m.stretch > 0.0 {
+            (params.measure - m.width) / m.stretch
+        } else {
+            100.0
+        }
+    } else if m.width > params.measure {
+        if m.shrink > 0.0 {
+            (params.measure - m.width) / m.shrink
+        } else {
+            f32::NEG_INFINITY
+        }
+    } else {
+        0.0
+    }
+}
+
+/// One pass of the breaker over a flat arena of nodes (cleared first); returns the
+/// best node at the paragraph's end. With a `tolerance`, candidates looser than it are
+/// skipped: the active nodes are in order of position, so the lines from them only get
+/// shorter (and looser) down the list, and the scan stops at the first that is too loose.
+fn run(
+    items: &Items,
+    params: &Params,
+    sums: &Sums,
+    tolerance: Option<f32>,
+    nodes: &mut Vec<Node>,
+) -> Option<usize> {
+    let n = items.atoms.len();
+    nodes.clear();
+    nodes.push(Node {
         pos: 0,
         fitness: 1,
         demerits: 0.0,
         prev: None,
         ratio: 0.0,
         last: false,
-    }];
+    });
     let mut active: Vec<usize> = vec![0];
+    let mut kept: Vec<usize> = Vec::new();
     let mut last_dropped: Option<usize> = None;
 
     for j in 1..=n {
@@ -155,44 +242,21 @@ pub fn break_lines(items: &Items, params: &Params) -> Vec<LineSpan> {
         }
         let forced = at_end || gap.forced;
         let mut best: [Option<(f32, usize, f32)>; 4] = [None; 4];
-        let mut still_active = Vec::with_capacity(active.len());
-        for &a in &active {
+        kept.clear();
+        let mut scanned = active.len();
+        for (k, &a) in active.iter().enumerate() {
             let node = nodes[a];
-            let m = measure(items, &sums, node.pos, j, params.indent);
-            let ratio = if forced && params.justify {
-                if m.width <= params.measure {
-                    0.0
-                } else if m.shrink > 0.0 {
-                    (params.measure - m.width) / m.shrink
-                } else {
-                    f32::NEG_INFINITY
-                }
-            } else if !params.justify {
-                if m.width <= params.measure {
-                    (params.measure - m.width) / params.measure
-                } else {
-                    f32::NEG_INFINITY
-                }
-            } else if m.width < params.measure {
-                if m.stretch > 0.0 {
-                    (params.measure - m.width) / m.stretch
-                } else {
-                    100.0
-                }
-            } else if m.width > params.measure {
-                if m.shrink > 0.0 {
-                    (params.measure - m.width) / m.shrink
-                } else {
-                    f32::NEG_INFINITY
-                }
-            } else {
-                0.0
-            };
+            let m = measure(items, sums, node.pos, j, params.indent);
+            let ratio = ratio(&m, params, forced);
             if ratio < -1.0 - 1e-4 {
                 last_dropped = Some(a);
                 continue; // the line only gets longer from here
             }
-            still_active.push(a);
+            if tolerance.is_some_and(|t| !forced && ratio > t) {
+                scanned = k;
+                break;
+            }
+            kept.push(a);
             let badness = if params.justify {
                 (100.0 * ratio.abs().powi(3)).min(10_000.0)
             } else {
@@ -213,8 +277,9 @@ pub fn break_lines(items: &Items, params: &Params) -> Vec<LineSpan> {
                 best[fit] = Some((total, a, ratio));
             }
         }
-        active = still_active;
-        let mut created = Vec::new();
+        kept.extend_from_slice(&active[scanned..]);
+        std::mem::swap(&mut active, &mut kept);
+        let created_from = nodes.len();
         for (fit, entry) in best.iter().enumerate() {
             if let Some((demerits, prev, ratio)) = *entry {
                 nodes.push(Node {
@@ -225,12 +290,11 @@ pub fn break_lines(items: &Items, params: &Params) -> Vec<LineSpan> {
                     ratio,
                     last: forced,
                 });
-                created.push(nodes.len() - 1);
             }
         }
-        if created.is_empty() && active.is_empty() {
-            // nothing fits (a run that may not be broken is longer than the line):
-            // end an overfull line here rather than give up
+        if nodes.len() == created_from && active.is_empty() {
+            // nothing fits (cannot happen once shaping has made every run breakable,
+            // but never give up): end an overfull line here
             if let Some(prev) = last_dropped {
                 nodes.push(Node {
                     pos: j,
@@ -240,29 +304,23 @@ pub fn break_lines(items: &Items, params: &Params) -> Vec<LineSpan> {
                     ratio: -1.0,
                     last: forced,
                 });
-                created.push(nodes.len() - 1);
             }
         }
         if forced {
-            active = created;
-        } else {
-            active.extend(created);
+            active.clear();
         }
+        active.extend(created_from..nodes.len());
     }
 
-    let Some(end) = active
+    active
         .iter()
         .copied()
         .filter(|&i| nodes[i].pos == n)
         .min_by(|&a, &b| nodes[a].demerits.total_cmp(&nodes[b].demerits))
-    else {
-        return vec![LineSpan {
-            start: 0,
-            end: n,
-            ratio: 0.0,
-            last: true,
-        }];
-    };
+}
+
+/// The lines from the first node to `end`.
+fn spans(nodes: &[Node], end: usize) -> Vec<LineSpan> {
     let mut spans = Vec::new();
     let mut cur = end;
     while let Some(prev) = nodes[cur].prev {
@@ -299,7 +357,7 @@ mod tests {
             .map(|s| {
                 items.atoms[s.start..s.end]
                     .iter()
-                    .flat_map(|a| a.glyphs.iter().map(|g| g.text.as_str()))
+                    .flat_map(|a| a.glyphs.iter().map(|g| g.text.to_text()))
                     .collect()
             })
             .collect()

@@ -1,45 +1,80 @@
-//! The `pdf` stage: document model → typeset PDF.
+//! The `pdf` stage: document model → typeset, tagged PDF (and a PDF/X-4 print master
+//! when `[print]` asks for one).
 //!
 //! shape (rustybuzz) → break lines (UAX #14 tailored by clreq, total fit) → justify →
-//! compose rows → paginate on a character grid → emit (printpdf) → finish (lopdf).
+//! compose rows and the structure tree (chapters in parallel) → paginate on a character
+//! grid → furnish pages (running heads, folios, notes) → emit (pdf-writer, fonts
+//! prepared by printpdf).
 
 mod breaks;
 mod compose;
 mod emit;
-mod finish;
+mod furniture;
+pub mod geometry;
 mod justify;
 mod linebreak;
 mod paginate;
+mod rows;
 mod shape;
+mod tags;
 
 use std::collections::HashMap;
 
-use crate::error::{Error, Result};
-use crate::fonts::FontSet;
-use crate::model::{Book, LinkTarget};
-use compose::Composer;
-use emit::{Area, LinkAction, PageContent, PlacedLine, Rule};
-use finish::{DocumentInfo, OutlineEntry};
-use paginate::{paginate, Anchor, Geometry, Notes, Page, Row, Settings, TocLink};
-use shape::FontBank;
+use rayon::prelude::*;
 
-/// Writes the book as a PDF (returned as bytes).
-pub fn write(book: &Book, font_set: &FontSet) -> Result<Vec<u8>> {
-    let bank = FontBank::new(font_set, &book.metadata.language);
+use crate::error::{Location, Result, Warning};
+use crate::fonts::FontSet;
+use crate::model::{Block, Book};
+use compose::{Composed, Composer};
+use emit::{Document, DocumentInfo, OutlineEntry, Print};
+pub use geometry::{Geometry, PT_PER_MM};
+use paginate::{paginate, Notes, Page, Settings};
+use shape::FontBank;
+use tags::{ElemId, Role, Tree};
+
+/// The PDFs of a book.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pdfs {
+    /// The screen PDF: tagged (PDF/UA-1), no bleed, RGB images.
+    pub screen: Vec<u8>,
+    /// The print master (PDF/X-4), when `[print]` asks for it.
+    pub print: Option<Vec<u8>>,
+}
+
+/// Typesets the book into its PDFs; problems that do not stop the build (images too
+/// coarse for print) go to `warnings`.
+pub fn write(book: &Book, font_set: &FontSet, warnings: &mut Vec<Warning>) -> Result<Pdfs> {
+    let language = &book.metadata.language;
+    let bank = FontBank::new(font_set, language);
     let geometry = Geometry::new(&book.pdf);
-    let composer = Composer::new(&bank, geometry, &book.images);
-    let rows = composer.rows(book);
-    let notes = composer.take_notes();
+    let composer = Composer::new(&bank, geometry, &book.images, language);
+    let front = composer.front_matter(book);
+    let chapters: Vec<Composed> = (0..book.chapters.len())
+        .into_par_iter()
+        .map(|index| composer.chapter(book, index))
+        .collect();
+    let merged = merge(std::iter::once(front).chain(chapters));
+    let notes = Notes {
+        bodies: merged.notes,
+        pitch: composer.note_pitch(),
+        separator: geometry.pitch,
+    };
     let settings = Settings {
         capacity: geometry.lines,
         pitch: geometry.pitch,
         chapters_on_right: book.pdf.chapters_on_right,
     };
-    let pages = paginate(rows, &notes, settings);
-    let contents = render(&pages, &composer, &notes, book);
+    let pages = paginate(merged.rows, &notes, settings);
+    let contents = furniture::render(
+        &pages,
+        &furniture::Furnish {
+            composer: &composer,
+            notes: &notes,
+            links: &merged.links,
+            book,
+        },
+    );
     let meta = &book.metadata;
-    let size = (geometry.page_width, geometry.page_height);
-    let mut doc = emit::emit(&contents, size, &bank, &book.images, &meta.title)?;
     let info = DocumentInfo {
         title: meta.title.clone(),
         authors: meta.authors.clone(),
@@ -48,292 +83,83 @@ pub fn write(book: &Book, font_set: &FontSet) -> Result<Vec<u8>> {
         time: meta.modified,
         identifier: meta.identifier.clone(),
     };
-    let pdf_error = |e: &dyn std::fmt::Display| Error::Internal(format!("writing the PDF: {e}"));
-    finish::finish(&mut doc, &info, &outline(&pages, &geometry)).map_err(|e| pdf_error(&e))?;
-    doc.compress();
-    let mut bytes = Vec::new();
-    doc.save_to(&mut bytes).map_err(|e| pdf_error(&e))?;
-    Ok(bytes)
-}
-
-/// Where each heading and each chapter is: (page, height from the top).
-struct Places {
-    headings: HashMap<String, (usize, f32)>,
-    chapters: HashMap<usize, (usize, f32)>,
-}
-
-impl Places {
-    fn new(pages: &[Page], g: &Geometry) -> Places {
-        let mut places = Places {
-            headings: HashMap::new(),
-            chapters: HashMap::new(),
-        };
-        for (index, page) in pages.iter().enumerate() {
-            for (start, row) in &page.rows {
-                let y = g.top + *start as f32 * g.pitch;
-                if let Some(anchor) = &row.anchor {
-                    places
-                        .headings
-                        .entry(anchor.id.clone())
-                        .or_insert((index, y));
-                }
-                if let Some(chapter) = row.chapter {
-                    places.chapters.entry(chapter).or_insert((index, y));
-                }
-            }
-        }
-        places
-    }
-
-    fn action(&self, target: &LinkTarget) -> Option<LinkAction> {
-        let place = match target {
-            LinkTarget::External(url) => return Some(LinkAction::Uri(url.clone())),
-            LinkTarget::Heading(id) => self.headings.get(id),
-            LinkTarget::Chapter(c) => self.chapters.get(c),
-        };
-        place.map(|&(page, y)| LinkAction::Place { page, y })
-    }
-}
-
-/// Pages with their furniture: a running head (the book's title on even pages, the
-/// current section or chapter on odd ones) over a hairline, the page number at the foot,
-/// the footnotes above it; none on the first page or a blank one, and no running head
-/// where a chapter begins.
-fn render(pages: &[Page], composer: &Composer<'_>, notes: &Notes, book: &Book) -> Vec<PageContent> {
-    let g = composer.geometry;
-    let single = book.chapters.len() == 1;
-    let places = Places::new(pages, &g);
-    let links = composer.links.borrow();
-    let mut current_section: Option<String> = None;
-    let mut current_chapter: Option<String> = None;
-    let mut out = Vec::new();
-    for (index, page) in pages.iter().enumerate() {
-        let mut content = PageContent::default();
-        let mut first_section_here = None;
-        for (k, (start, row)) in page.rows.iter().enumerate() {
-            let top = g.top + *start as f32 * g.pitch;
-            place_row(row, top, &g, &mut content);
-            if let Some(toc) = &row.toc {
-                toc_entry(toc, row, top, composer, &places, &mut content);
-            }
-            let table = row.table.map(|t| t.id);
-            let next_in_table = page
-                .rows
-                .get(k + 1)
-                .is_some_and(|(_, next)| next.table.map(|t| t.id) == table);
-            let continues = row.table.is_some_and(|t| !t.last) && !next_in_table;
-            if continues {
-                // a table broken by the page: close it here, it goes on overleaf
-                let y = top + row.height as f32 * g.pitch;
-                content.rules.push(Rule {
-                    from: (g.left, y),
-                    to: (g.left + g.measure, y),
-                    width: 1.0,
-                    dotted: false,
-                });
-            }
-            if let Some(Anchor { title, level, .. }) = &row.anchor {
-                match level {
-                    1 => {
-                        current_chapter = Some(title.clone());
-                        current_section = None;
-                    }
-                    2 => {
-                        first_section_here.get_or_insert_with(|| title.clone());
-                        current_section = Some(title.clone());
-                    }
-                    _ => {}
-                }
-            }
-        }
-        for placed in &content.lines {
-            for (area, link) in link_areas(placed) {
-                if let Some(action) = links.get(link as usize).and_then(|t| places.action(t)) {
-                    content.links.push((area, action));
-                }
-            }
-        }
-        place_notes(page, notes, &g, &mut content);
-        let number = index + 1;
-        if index > 0 && !page.is_blank() {
-            let folio = composer.furniture(&number.to_string());
-            let baseline = g.top + g.block_height() + 1.8 * g.pitch;
-            content.lines.push(centred(folio, baseline, &g));
-            if !page.starts_chapter() {
-                let head = if number % 2 == 0 {
-                    Some(book.metadata.title.clone())
-                } else if single {
-                    first_section_here
-                        .or_else(|| current_section.clone())
-                        .or_else(|| current_chapter.clone())
-                } else {
-                    current_chapter.clone()
-                };
-                if let Some(head) = head {
-                    let line = composer.furniture(&head);
-                    let baseline = g.top - 1.1 * g.pitch;
-                    content.lines.push(centred(line, baseline, &g));
-                    let y = g.top - 0.55 * g.pitch;
-                    content.rules.push(Rule {
-                        from: (g.left, y),
-                        to: (g.left + g.measure, y),
-                        width: 0.4,
-                        dotted: false,
-                    });
-                }
-            }
-        }
-        out.push(content);
-    }
-    out
-}
-
-/// A row's lines, rules, grounds and images at their place on the page.
-fn place_row(row: &Row, top: f32, g: &Geometry, content: &mut PageContent) {
-    for l in &row.lines {
-        content.lines.push(PlacedLine {
-            line: l.line.clone(),
-            x: g.left + l.x,
-            baseline: top + l.baseline,
-        });
-    }
-    for r in &row.rules {
-        let y = top + r.y;
-        content.rules.push(Rule {
-            from: (g.left + r.x, y),
-            to: (g.left + r.x + r.length, y),
-            width: r.width,
-            dotted: r.dotted,
-        });
-    }
-    for f in &row.fills {
-        content.fills.push(Area {
-            x: g.left + f.x,
-            y: top,
-            width: f.width,
-            height: row.height as f32 * g.pitch,
-        });
-    }
-    for image in &row.images {
-        content.images.push((
-            image.image,
-            Area {
-                x: g.left + image.x,
-                y: top + image.y,
-                width: image.width,
-                height: image.height,
-            },
-        ));
-    }
-}
-
-/// A table-of-contents entry's page number, leaders and link.
-fn toc_entry(
-    toc: &TocLink,
-    row: &Row,
-    top: f32,
-    composer: &Composer<'_>,
-    places: &Places,
-    content: &mut PageContent,
-) {
-    let g = composer.geometry;
-    let Some(&(page, y)) = places.headings.get(&toc.id) else {
-        return;
+    let outline = outline(&pages, &geometry);
+    let image_uses = image_uses(book);
+    let document = |print: Option<Print>| Document {
+        pages: &contents,
+        size: (geometry.page_width, geometry.page_height),
+        bank: &bank,
+        images: &book.images,
+        image_uses: &image_uses,
+        tree: &merged.tree,
+        outline: &outline,
+        info: &info,
+        print,
     };
-    let number = composer.page_number(page + 1, toc.right);
-    let baseline = top + (row.height - 1) as f32 * g.pitch + g.baseline_in_line();
-    let number_left = toc.right - number.width + number.glyphs.first().map_or(0.0, |f| f.x);
-    let (from, to) = (toc.leader_from + 0.5 * g.size, number_left - 0.5 * g.size);
-    if to > from {
-        content.rules.push(Rule {
-            from: (g.left + from, baseline - 0.1 * g.size),
-            to: (g.left + to, baseline - 0.1 * g.size),
-            width: 0.8,
-            dotted: true,
-        });
-    }
-    content.lines.push(PlacedLine {
-        line: number,
-        x: g.left,
-        baseline,
-    });
-    content.links.push((
-        Area {
-            x: g.left,
-            y: top,
-            width: toc.right,
-            height: row.height as f32 * g.pitch,
-        },
-        LinkAction::Place { page, y },
-    ));
+    let screen = emit::emit(&document(None), &mut Vec::new())?;
+    let print = match &book.print {
+        Some(options) => Some(emit::emit(&document(Some(Print::new(options))), warnings)?),
+        None => None,
+    };
+    Ok(Pdfs { screen, print })
 }
 
-/// The areas of a line covered by each link.
-fn link_areas(placed: &PlacedLine) -> Vec<(Area, u32)> {
-    let mut out: Vec<(Area, u32)> = Vec::new();
-    for g in &placed.line.glyphs {
-        let Some(link) = g.marks.link else { continue };
-        let (x0, x1) = (placed.x + g.x, placed.x + g.x + g.advance);
-        match out.last_mut() {
-            Some((area, l)) if *l == link && x0 - (area.x + area.width) < g.size => {
-                area.width = x1 - area.x;
+/// The parts of the book put together: elements and links renumbered into one tree
+/// and one list.
+fn merge(parts: impl Iterator<Item = Composed>) -> Composed {
+    let mut whole = Composed {
+        rows: Vec::new(),
+        notes: HashMap::new(),
+        links: Vec::new(),
+        tree: Tree::new(Role::Document),
+    };
+    for part in parts {
+        let elems = whole.tree.graft(part.tree, ElemId::ROOT);
+        let links = whole.links.len() as u32;
+        for mut row in part.rows {
+            row.renumber(elems, links);
+            whole.rows.push(row);
+        }
+        for (key, mut lines) in part.notes {
+            for line in &mut lines {
+                line.renumber(elems, links);
             }
-            _ => out.push((
-                Area {
-                    x: x0,
-                    y: placed.baseline - 0.95 * g.size,
-                    width: x1 - x0,
-                    height: 1.2 * g.size,
-                },
-                link,
-            )),
+            whole.notes.insert(key, lines);
+        }
+        whole.links.extend(part.links);
+    }
+    whole
+}
+
+/// Where each image is first shown (for messages about it).
+fn image_uses(book: &Book) -> Vec<Location> {
+    let mut uses = vec![Location::file(book.dir.join("book.toml")); book.images.len()];
+    let mut seen = vec![false; book.images.len()];
+    fn walk(blocks: &[Block], at: &std::path::Path, uses: &mut [Location], seen: &mut [bool]) {
+        for block in blocks {
+            match block {
+                Block::Figure(f) if f.image < seen.len() && !seen[f.image] => {
+                    seen[f.image] = true;
+                    uses[f.image] = Location::line(at, f.line);
+                }
+                Block::Quote(inner) => walk(inner, at, uses, seen),
+                Block::List(list) => {
+                    for item in &list.items {
+                        walk(&item.blocks, at, uses, seen);
+                    }
+                }
+                _ => {}
+            }
         }
     }
-    out
+    for chapter in &book.chapters {
+        walk(&chapter.blocks, &chapter.source, &mut uses, &mut seen);
+    }
+    uses
 }
 
-/// Footnotes at the foot of the text block, under a short rule.
-fn place_notes(page: &Page, notes: &Notes, g: &Geometry, content: &mut PageContent) {
-    if page.notes.is_empty() {
-        return;
-    }
-    let count: usize = page.notes.iter().map(|p| p.lines.len()).sum();
-    let bottom = g.top + g.block_height();
-    let mut y = bottom - count as f32 * notes.pitch;
-    let rule_y = y - notes.separator / 2.0;
-    content.rules.push(Rule {
-        from: (g.left, rule_y),
-        to: (g.left + g.measure / 4.0, rule_y),
-        width: 0.4,
-        dotted: false,
-    });
-    for part in &page.notes {
-        let Some(lines) = notes.bodies.get(&part.key) else {
-            continue;
-        };
-        for line in &lines[part.lines.clone()] {
-            let above = (notes.pitch - line.size) / 2.0 + 0.88 * line.size;
-            content.lines.push(PlacedLine {
-                line: line.clone(),
-                x: g.left,
-                baseline: y + above,
-            });
-            y += notes.pitch;
-        }
-    }
-}
-
-/// A furniture line (already centred on the measure) at `baseline`.
-fn centred(line: justify::Line, baseline: f32, g: &Geometry) -> PlacedLine {
-    PlacedLine {
-        line,
-        x: g.left,
-        baseline,
-    }
-}
-
-/// The outline: chapter titles, with their sections nested beneath, each pointing at the
-/// heading's place on its page.
+/// The outline: chapter titles, with their sections nested beneath, each pointing at
+/// the heading's place on its page.
 fn outline(pages: &[Page], g: &Geometry) -> Vec<OutlineEntry> {
     let mut roots: Vec<OutlineEntry> = Vec::new();
     for (index, page) in pages.iter().enumerate() {
@@ -342,7 +168,7 @@ fn outline(pages: &[Page], g: &Geometry) -> Vec<OutlineEntry> {
             let entry = OutlineEntry {
                 title: anchor.title.clone(),
                 page: index,
-                y: g.page_height - (g.top + *start as f32 * g.pitch),
+                y: g.top + *start as f32 * g.pitch,
                 children: Vec::new(),
             };
             insert(&mut roots, entry, anchor.level, 1);

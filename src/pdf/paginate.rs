@@ -12,193 +12,7 @@ use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
 
 use super::justify::Line;
-use crate::model::PdfOptions;
-
-const PT_PER_MM: f32 = 72.0 / 25.4;
-
-/// Page and text-block geometry, in points (y measured from the top of the page).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Geometry {
-    /// Page width.
-    pub page_width: f32,
-    /// Page height.
-    pub page_height: f32,
-    /// Body type size.
-    pub size: f32,
-    /// Baseline distance.
-    pub pitch: f32,
-    /// Line length: a whole number of ems.
-    pub measure: f32,
-    /// Left edge of the text block.
-    pub left: f32,
-    /// Top edge of the text block.
-    pub top: f32,
-    /// Lines in the text block.
-    pub lines: usize,
-}
-
-impl Geometry {
-    /// The geometry for `options`: margins of about a ninth of the page width at the
-    /// sides (at least 15 mm), the measure rounded down to whole ems and centred; 18 mm
-    /// above and 20 mm below at least, the block a whole number of lines, the rest shared
-    /// two to three between head and foot.
-    pub fn new(options: &PdfOptions) -> Geometry {
-        let page_width = options.page_width_mm * PT_PER_MM;
-        let page_height = options.page_height_mm * PT_PER_MM;
-        let size = options.font_size_pt;
-        let pitch = (size * options.line_pitch * 100.0).round() / 100.0;
-        let side = (15.0 * PT_PER_MM).max(page_width / 9.0);
-        let ems = ((page_width - 2.0 * side) / size).floor().max(10.0);
-        let measure = ems * size;
-        let left = (page_width - measure) / 2.0;
-        let (head, foot) = (18.0 * PT_PER_MM, 20.0 * PT_PER_MM);
-        let lines = (((page_height - head - foot) / pitch).floor() as usize).max(5);
-        let spare = page_height - head - foot - lines as f32 * pitch;
-        let top = head + spare * 0.4;
-        Geometry {
-            page_width,
-            page_height,
-            size,
-            pitch,
-            measure,
-            left,
-            top,
-            lines,
-        }
-    }
-
-    /// Distance from the top of a grid line to the baseline of body text on it: the em box
-    /// (ideographic, 0.88 em above the baseline) centred in the pitch.
-    pub fn baseline_in_line(&self) -> f32 {
-        (self.pitch - self.size) / 2.0 + 0.88 * self.size
-    }
-
-    /// Height of the text block.
-    pub fn block_height(&self) -> f32 {
-        self.lines as f32 * self.pitch
-    }
-}
-
-/// A line placed in a row: horizontal offset from the text block's left edge, baseline
-/// distance from the row's top.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RowLine {
-    /// The line.
-    pub line: Line,
-    /// Offset from the text block's left edge.
-    pub x: f32,
-    /// Baseline below the row's top.
-    pub baseline: f32,
-}
-
-/// A horizontal rule in a row (offsets from the text block's left edge and the row's
-/// top).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RowRule {
-    /// Left end.
-    pub x: f32,
-    /// Height below the row's top.
-    pub y: f32,
-    /// Length.
-    pub length: f32,
-    /// Thickness.
-    pub width: f32,
-    /// Drawn as a line of dots (leaders).
-    pub dotted: bool,
-}
-
-/// A shaded box the full height of its row (the ground of a code block).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RowFill {
-    /// Left edge.
-    pub x: f32,
-    /// Width.
-    pub width: f32,
-}
-
-/// An image placed in a row.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RowImage {
-    /// Index into the book's images.
-    pub image: usize,
-    /// Left edge.
-    pub x: f32,
-    /// Top edge below the row's top.
-    pub y: f32,
-    /// Width.
-    pub width: f32,
-    /// Height.
-    pub height: f32,
-}
-
-/// A heading set in a row (for the outline, running heads and links).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Anchor {
-    /// Heading id.
-    pub id: String,
-    /// Plain-text title.
-    pub title: String,
-    /// Heading level (1 = chapter title).
-    pub level: u8,
-}
-
-/// A footnote: (chapter index, number).
-pub type NoteKey = (usize, usize);
-
-/// A row's part in a table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TablePart {
-    /// Which table (unique in the book).
-    pub id: usize,
-    /// The header row (repeated at the top of each page the table continues on).
-    pub header: bool,
-    /// The table's last row.
-    pub last: bool,
-}
-
-/// A table-of-contents entry: where it points.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TocLink {
-    /// Heading id of the entry.
-    pub id: String,
-    /// Where the page number goes: right edge of the entry, from the block's left.
-    pub right: f32,
-    /// Where the leaders may start.
-    pub leader_from: f32,
-}
-
-/// A horizontal slice of the text block: whole grid lines.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Row {
-    /// Height in grid lines.
-    pub height: usize,
-    /// Its lines.
-    pub lines: Vec<RowLine>,
-    /// Rules.
-    pub rules: Vec<RowRule>,
-    /// Shaded boxes.
-    pub fills: Vec<RowFill>,
-    /// Images.
-    pub images: Vec<RowImage>,
-    /// A page may begin with this row.
-    pub break_before: bool,
-    /// Blank space that is dropped at the top of a page.
-    pub droppable: bool,
-    /// The row must begin a page (a chapter).
-    pub new_page: bool,
-    /// The row begins a chapter.
-    pub chapter_start: bool,
-    /// The heading set in this row, if any.
-    pub anchor: Option<Anchor>,
-    /// Footnotes cited in this row.
-    pub notes: Vec<NoteKey>,
-    /// The row's part in a table.
-    pub table: Option<TablePart>,
-    /// A table-of-contents entry, whose page number is set once pages are known.
-    pub toc: Option<TocLink>,
-    /// The first row of chapter `n`.
-    pub chapter: Option<usize>,
-}
+pub use super::rows::{NoteKey, Row};
 
 /// A piece of a footnote on a page: which lines of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -272,9 +86,15 @@ pub struct Settings {
 /// Fills pages with `rows`, breaking only where a row allows it (the last such place on
 /// the page), dropping blank rows at the top of a page.
 pub fn paginate(rows: Vec<Row>, notes: &Notes, settings: Settings) -> Vec<Page> {
-    let headers: HashMap<usize, Row> = rows
+    // a header repeats on the pages a table continues on, if it is short enough
+    let headers: HashMap<(usize, usize), Row> = rows
         .iter()
-        .filter_map(|r| r.table.filter(|t| t.header).map(|t| (t.id, r.clone())))
+        .filter(|r| r.height * 3 <= settings.capacity)
+        .filter_map(|r| {
+            r.table
+                .filter(|t| t.header)
+                .map(|t| (t.id, r.as_artifact()))
+        })
         .collect();
     let mut paginator = Paginator {
         notes,
@@ -302,13 +122,8 @@ pub fn paginate(rows: Vec<Row>, notes: &Notes, settings: Settings) -> Vec<Page> 
             // a table continued from the last page repeats its header
             if let Some(part) = row.table.filter(|t| !t.header) {
                 if let Some(header) = headers.get(&part.id) {
-                    let header = Row {
-                        new_page: false,
-                        anchor: None,
-                        ..header.clone()
-                    };
                     // (an empty page always takes a header row)
-                    let _ = paginator.place(&header);
+                    let _ = paginator.place(header);
                 }
             }
         }
@@ -528,6 +343,7 @@ impl Paginator<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pdf::rows::{Anchor, TablePart};
 
     fn settings(capacity: usize) -> Settings {
         Settings {
@@ -574,16 +390,6 @@ mod tests {
 
     fn run(rows: Vec<Row>, capacity: usize) -> Vec<Page> {
         paginate(rows, &Notes::default(), settings(capacity))
-    }
-
-    #[test]
-    fn a5_geometry_is_a_whole_number_of_ems_and_lines() {
-        let g = Geometry::new(&PdfOptions::default());
-        assert!((g.page_width - 419.53).abs() < 0.01);
-        assert_eq!(g.measure / g.size, 31.0);
-        assert_eq!(g.pitch, 17.85);
-        assert!(g.lines >= 25);
-        assert!(g.top + g.block_height() < g.page_height - 56.0);
     }
 
     #[test]
@@ -682,7 +488,7 @@ mod tests {
             height: 1,
             break_before: true,
             table: Some(TablePart {
-                id: 7,
+                id: (0, 7),
                 header: true,
                 last: false,
             }),
@@ -694,7 +500,7 @@ mod tests {
                 height: 1,
                 break_before: i > 0,
                 table: Some(TablePart {
-                    id: 7,
+                    id: (0, 7),
                     header: false,
                     last: i == 5,
                 }),

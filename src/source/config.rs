@@ -17,6 +17,7 @@ use crate::error::{Error, Location, Result};
 pub const BOOK_KEYS: &[&str] = &[
     "title",
     "subtitle",
+    "short_title",
     "authors",
     "language",
     "identifier",
@@ -28,10 +29,26 @@ pub const BOOK_KEYS: &[&str] = &[
 ];
 
 /// Keys allowed under `[pdf]`.
-pub const PDF_KEYS: &[&str] = &["page_size", "font_size", "line_pitch", "chapter_start"];
+pub const PDF_KEYS: &[&str] = &[
+    "page_size",
+    "font_size",
+    "line_pitch",
+    "chapter_start",
+    "margins",
+];
+
+/// Keys allowed under `[print]`.
+pub const PRINT_KEYS: &[&str] = &["bleed", "marks", "image_ppi"];
+
+/// Keys allowed in `[pdf] margins = { … }`.
+pub const MARGIN_KEYS: &[&str] = &["top", "bottom", "inner", "outer"];
 
 /// Top-level tables allowed in `book.toml`, with their keys.
-const TABLES: &[(&str, &[&str])] = &[("book", BOOK_KEYS), ("pdf", PDF_KEYS)];
+const TABLES: &[(&str, &[&str])] = &[
+    ("book", BOOK_KEYS),
+    ("pdf", PDF_KEYS),
+    ("print", PRINT_KEYS),
+];
 
 /// The contents of `book.toml`, with spans kept where later errors need a line.
 #[derive(Debug, Deserialize)]
@@ -42,6 +59,34 @@ pub struct BookToml {
     /// The `[pdf]` table: page and type settings of the typeset PDF.
     #[serde(default)]
     pub pdf: PdfTable,
+    /// The `[print]` table: when present, a print master is written too.
+    pub print: Option<Spanned<PrintTable>>,
+}
+
+/// The `[print]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintTable {
+    /// Bleed in mm.
+    pub bleed: Option<Spanned<f64>>,
+    /// Crop marks.
+    pub marks: Option<bool>,
+    /// The least image resolution kept, in ppi.
+    pub image_ppi: Option<Spanned<f64>>,
+}
+
+/// `[pdf] margins = { top, bottom, inner, outer }` in mm.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarginsTable {
+    /// Above the text block.
+    pub top: f64,
+    /// Below it.
+    pub bottom: f64,
+    /// Spine side.
+    pub inner: f64,
+    /// Fore-edge side.
+    pub outer: f64,
 }
 
 /// The `[pdf]` table.
@@ -56,6 +101,8 @@ pub struct PdfTable {
     pub line_pitch: Option<Spanned<f64>>,
     /// `"new-page"` (default) or `"right-page"`.
     pub chapter_start: Option<Spanned<String>>,
+    /// Margins in mm; inner and outer mirror on facing pages.
+    pub margins: Option<Spanned<MarginsTable>>,
 }
 
 /// `page_size` as written: a preset name or width and height in millimetres.
@@ -76,6 +123,8 @@ pub struct BookTable {
     pub title: Spanned<String>,
     /// Subtitle.
     pub subtitle: Option<String>,
+    /// A shorter title for running heads.
+    pub short_title: Option<String>,
     /// Authors, in the order they are credited.
     #[serde(default)]
     pub authors: Vec<String>,
@@ -153,7 +202,7 @@ fn check_keys(document: &DeTable<'_>, at: impl Fn(Range<usize>) -> Location) -> 
                 format!("write it as a [{name}] section"),
             ));
         };
-        for (inner, _) in table.iter() {
+        for (inner, inner_value) in table.iter() {
             let inner_name: &str = inner.get_ref();
             if !keys.contains(&inner_name) {
                 return Err(unknown(
@@ -162,6 +211,20 @@ fn check_keys(document: &DeTable<'_>, at: impl Fn(Range<usize>) -> Location) -> 
                     &format!("[{name}]"),
                     keys,
                 ));
+            }
+            if let (("pdf", "margins"), Some(margins)) =
+                ((name, inner_name), inner_value.get_ref().as_table())
+            {
+                for (key, _) in margins.iter() {
+                    if !MARGIN_KEYS.contains(&key.get_ref().as_ref()) {
+                        return Err(unknown(
+                            &at(key.span()),
+                            key.get_ref(),
+                            "[pdf] margins",
+                            MARGIN_KEYS,
+                        ));
+                    }
+                }
             }
         }
     }
@@ -251,7 +314,7 @@ line_pitch = 1.6
         );
         assert_eq!(*t.pdf.font_size.unwrap().get_ref(), 9.0);
         // every key the checker accepts is one serde knows (and the other way round)
-        assert_eq!(BOOK_KEYS.len(), 10);
+        assert_eq!(BOOK_KEYS.len(), 11);
     }
 
     #[test]

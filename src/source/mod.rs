@@ -4,6 +4,7 @@ mod config;
 mod html;
 mod images;
 mod markdown;
+mod settings;
 
 use std::fs;
 use std::io;
@@ -12,11 +13,8 @@ use std::path::{Component, Path, PathBuf};
 use chrono::{DateTime, NaiveDate};
 
 use crate::error::{Error, Location, Result, Warning};
-use crate::model::{
-    Block, Book, Chapter, CoverSource, Footnote, Inline, LinkTarget, Metadata, PdfOptions,
-    PAGE_SIZES,
-};
-use config::{line_of, BookTable, PageSizeValue, PdfTable};
+use crate::model::{Block, Book, Chapter, CoverSource, Footnote, Inline, LinkTarget, Metadata};
+use config::{line_of, BookTable};
 
 /// Seconds since 1970 of 1980-01-01T00:00:00Z, the modification time of a book that has
 /// neither a `date` nor `SOURCE_DATE_EPOCH` (also the earliest time a ZIP can hold).
@@ -80,7 +78,8 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Loaded> {
         None => None,
     };
     let metadata = metadata(table, &at, options)?;
-    let pdf = pdf_options(&parsed.pdf, &at)?;
+    let pdf = settings::pdf_options(&parsed.pdf, &at)?;
+    let print = settings::print_options(parsed.print.as_ref(), &at)?;
     Ok(Loaded {
         book: Book {
             metadata,
@@ -88,6 +87,7 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Loaded> {
             chapters,
             dir: dir.to_path_buf(),
             pdf,
+            print,
             images: images.images,
         },
         warnings,
@@ -384,6 +384,7 @@ fn metadata(
     Ok(Metadata {
         title,
         subtitle: non_empty(table.subtitle),
+        short_title: non_empty(table.short_title),
         authors: table
             .authors
             .into_iter()
@@ -397,91 +398,6 @@ fn metadata(
         publisher: non_empty(table.publisher),
         description: non_empty(table.description),
     })
-}
-
-fn pdf_options(
-    table: &PdfTable,
-    at: &impl Fn(std::ops::Range<usize>) -> Location,
-) -> Result<PdfOptions> {
-    let mut options = PdfOptions::default();
-    if let Some(size) = &table.page_size {
-        let (width, height) = match size.get_ref() {
-            PageSizeValue::Preset(name) => PAGE_SIZES
-                .iter()
-                .find(|(preset, _, _)| preset.eq_ignore_ascii_case(name.trim()))
-                .map(|&(_, w, h)| (w, h))
-                .ok_or_else(|| {
-                    let names: Vec<&str> = PAGE_SIZES.iter().map(|(n, _, _)| *n).collect();
-                    Error::input(
-                        at(size.span()),
-                        format!("unknown page size `{name}`"),
-                        format!("use one of {}, or [width, height] in mm", names.join(", ")),
-                    )
-                })?,
-            PageSizeValue::Millimetres([w, h]) => (*w as f32, *h as f32),
-        };
-        if !(70.0..=600.0).contains(&width) || !(90.0..=900.0).contains(&height) {
-            return Err(Error::input(
-                at(size.span()),
-                format!("a page of {width} × {height} mm is out of range"),
-                "give width and height in millimetres, e.g. [148, 210]",
-            ));
-        }
-        options.page_width_mm = width;
-        options.page_height_mm = height;
-    }
-    if let Some(size) = &table.font_size {
-        options.font_size_pt = in_range(
-            size,
-            6.0..=24.0,
-            at,
-            "font_size {} pt is out of range",
-            "use a body size between 6 and 24 points (10.5 is 五号)",
-        )?;
-    }
-    if let Some(pitch) = &table.line_pitch {
-        options.line_pitch = in_range(
-            pitch,
-            1.2..=3.0,
-            at,
-            "line_pitch {} is out of range",
-            "use a multiple of the body size between 1.2 and 3 (1.7 is usual)",
-        )?;
-    }
-    if let Some(start) = &table.chapter_start {
-        options.chapters_on_right = match start.get_ref().as_str() {
-            "new-page" => false,
-            "right-page" => true,
-            other => {
-                return Err(Error::input(
-                    at(start.span()),
-                    format!("chapter_start `{other}` is not known"),
-                    "use \"new-page\" or \"right-page\"",
-                ))
-            }
-        };
-    }
-    Ok(options)
-}
-
-/// A number from `[pdf]`, checked against `range`; `message` holds `{}` for the value.
-fn in_range(
-    value: &toml::Spanned<f64>,
-    range: std::ops::RangeInclusive<f64>,
-    at: &impl Fn(std::ops::Range<usize>) -> Location,
-    message: &str,
-    hint: &str,
-) -> Result<f32> {
-    let v = *value.get_ref();
-    if range.contains(&v) {
-        Ok(v as f32)
-    } else {
-        Err(Error::input(
-            at(value.span()),
-            message.replace("{}", &v.to_string()),
-            hint,
-        ))
-    }
 }
 
 fn non_empty(s: Option<String>) -> Option<String> {
@@ -546,19 +462,6 @@ mod tests {
         assert_eq!(date_start("2021-13"), None);
         assert_eq!(date_start("21-11-30"), None);
         assert_eq!(date_start("yesterday"), None);
-    }
-
-    #[test]
-    fn pdf_numbers_are_range_checked_with_their_line() {
-        let text = "[book]\ntitle = \"x\"\n[pdf]\nline_pitch = 1.5\nfont_size = 30\n";
-        let path = Path::new("book.toml");
-        let parsed = config::parse(path, text).unwrap();
-        let at = |span: std::ops::Range<usize>| Location::line(path, line_of(text, span.start));
-        let e = pdf_options(&parsed.pdf, &at).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "book.toml:5: font_size 30 pt is out of range; use a body size between 6 and 24 points (10.5 is 五号)"
-        );
     }
 
     #[test]

@@ -1,0 +1,407 @@
+//! Font embedding: each font the pages use, cut down to the glyphs they use (allsorts,
+//! printpdf's subsetter), as a Type 0 font with Identity-H encoding. A CID-keyed CFF
+//! (the Noto CJK faces) is embedded bare (`/FontFile3 /CIDFontType0C`), its codes the
+//! CIDs of its charset (printpdf's `extract_cid_keyed_cff` and
+//! `cff_charset_gid_to_cid_map`), so that every viewer finds the same glyphs; a
+//! TrueType font goes in as `/FontFile2` with codes that are glyph ids. `/ToUnicode`
+//! comes from printpdf's CMap writer; a glyph whose text differs from it gets
+//! `/ActualText` in the content. The six-letter subset tag is derived from the glyph
+//! set, so two different subsets never share a name. Colour bitmap fonts (emoji) are
+//! not embedded: their glyphs are drawn as images.
+
+use std::collections::{BTreeMap, HashMap};
+
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
+use pdf_writer::writers::Resources;
+use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str};
+use rayon::prelude::*;
+
+use super::Document;
+use crate::error::{Error, Result};
+use crate::fonts::Subset;
+use crate::pdf::shape::{FontKey, GlyphText};
+
+/// How one font is embedded.
+struct Embedded {
+    key: FontKey,
+    /// Resource name, e.g. `F1`.
+    name: String,
+    /// Glyph id → code in the content stream.
+    codes: HashMap<u16, u16>,
+    /// Glyph id → width in thousandths of an em, as written in `/W`.
+    widths: HashMap<u16, f32>,
+    /// Glyph id → the text `/ToUnicode` gives it.
+    texts: HashMap<u16, GlyphText>,
+    font_ref: Ref,
+}
+
+/// The fonts of a document, embedded.
+pub struct Fonts {
+    fonts: Vec<Embedded>,
+}
+
+impl Fonts {
+    fn get(&self, key: FontKey) -> Option<&Embedded> {
+        self.fonts.iter().find(|f| f.key == key)
+    }
+
+    /// The resource name and the code of glyph `id` of `key`; `None` for a glyph drawn
+    /// as an image (a colour bitmap font).
+    pub fn code(&self, key: FontKey, id: u16) -> Option<(&str, u16)> {
+        let font = self.get(key)?;
+        Some((font.name.as_str(), *font.codes.get(&id)?))
+    }
+
+    /// The glyph's advance as the viewer sees it, in thousandths of an em.
+    pub fn width(&self, key: FontKey, id: u16) -> f32 {
+        self.get(key)
+            .and_then(|f| f.widths.get(&id))
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// The `/ActualText` a glyph needs: when it stands for several characters, or for
+    /// other text than `/ToUnicode` gives its glyph.
+    pub fn actual_text(&self, key: FontKey, id: u16, text: &GlyphText) -> Option<String> {
+        let mapped = self.get(key)?.texts.get(&id);
+        match text {
+            GlyphText::None => None,
+            GlyphText::Str(s) => Some(s.to_string()),
+            GlyphText::Char(_) if mapped != Some(text) => Some(text.to_text()),
+            GlyphText::Char(_) => None,
+        }
+    }
+
+    /// Writes `/Font << /F1 … >>` into page resources.
+    pub fn write_names(&self, resources: &mut Resources<'_>) {
+        let mut dict = resources.fonts();
+        for f in &self.fonts {
+            dict.pair(Name(f.name.as_bytes()), f.font_ref);
+        }
+    }
+}
+
+/// Every glyph each font draws, with the first text it stands for.
+fn used_glyphs(doc: &Document<'_>) -> BTreeMap<FontKey, BTreeMap<u16, GlyphText>> {
+    let mut used: BTreeMap<FontKey, BTreeMap<u16, GlyphText>> = BTreeMap::new();
+    for page in doc.pages {
+        for placed in &page.lines {
+            for g in &placed.line.glyphs {
+                let entry = used.entry(g.font).or_default().entry(g.id).or_default();
+                if entry.is_empty() {
+                    *entry = g.text.clone();
+                }
+            }
+        }
+    }
+    used
+}
+
+/// A font program cut down for embedding.
+struct Program {
+    key: FontKey,
+    glyphs: BTreeMap<u16, GlyphText>,
+    /// The bytes to embed and how.
+    data: Vec<u8>,
+    kind: ProgramKind,
+    codes: HashMap<u16, u16>,
+    widths: HashMap<u16, f32>,
+    postscript_name: String,
+    metrics: Metrics,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ProgramKind {
+    /// A bare CID-keyed CFF: `/FontFile3 /CIDFontType0C`.
+    CidCff,
+    /// An OpenType font with CFF outlines: `/FontFile3 /OpenType`.
+    OpenType,
+    /// A TrueType font: `/FontFile2`.
+    TrueType,
+}
+
+/// Font-wide metrics in thousandths of an em.
+#[derive(Debug, Clone, Copy, Default)]
+struct Metrics {
+    bbox: [f32; 4],
+    ascent: f32,
+    descent: f32,
+    cap_height: f32,
+    serif: bool,
+}
+
+/// Subsets one font for the glyphs it draws.
+fn program(
+    key: FontKey,
+    data: &[u8],
+    index: u32,
+    glyphs: BTreeMap<u16, GlyphText>,
+) -> Result<Option<Program>> {
+    let face = ttf_parser::Face::parse(data, index)
+        .map_err(|e| Error::Internal(format!("reading a font to embed: {e}")))?;
+    if face.tables().cff.is_none() && face.tables().glyf.is_none() {
+        return Ok(None);
+    }
+    let ids: Vec<u16> = std::iter::once(0)
+        .chain(glyphs.keys().copied().filter(|&g| g != 0))
+        .collect();
+    let subset_bytes = crate::fonts::subset(data, index, &ids, Subset::Pdf)?;
+    // allsorts renumbers the glyphs in the order they were asked for
+    let new_gid: HashMap<u16, u16> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, &g)| (g, i as u16))
+        .collect();
+    let (data, kind, cid_of) = if face.tables().cff.is_some() {
+        match printpdf::font::extract_cid_keyed_cff(&subset_bytes, 0) {
+            Some(cff) => (
+                cff,
+                ProgramKind::CidCff,
+                printpdf::font::cff_charset_gid_to_cid_map(&subset_bytes, 0),
+            ),
+            None => (subset_bytes, ProgramKind::OpenType, None),
+        }
+    } else {
+        (subset_bytes, ProgramKind::TrueType, None)
+    };
+    let per_em = 1000.0 / f32::from(face.units_per_em());
+    let mut codes = HashMap::new();
+    let mut widths = HashMap::new();
+    for &gid in glyphs.keys() {
+        let sub = new_gid.get(&gid).copied().unwrap_or(0);
+        let code = cid_of
+            .as_ref()
+            .and_then(|m| m.get(&sub).copied())
+            .unwrap_or(sub);
+        codes.insert(gid, code);
+        let advance = face
+            .glyph_hor_advance(ttf_parser::GlyphId(gid))
+            .unwrap_or(0);
+        widths.insert(gid, (f32::from(advance) * per_em).round());
+    }
+    let postscript_name = face
+        .names()
+        .into_iter()
+        .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+        .find_map(|n| n.to_string())
+        .unwrap_or_else(|| "Font".to_string())
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let b = face.global_bounding_box();
+    let os2 = face.tables().os2;
+    let metrics = Metrics {
+        bbox: [
+            f32::from(b.x_min) * per_em,
+            f32::from(b.y_min) * per_em,
+            f32::from(b.x_max) * per_em,
+            f32::from(b.y_max) * per_em,
+        ],
+        ascent: f32::from(face.ascender()) * per_em,
+        descent: f32::from(face.descender()) * per_em,
+        cap_height: os2
+            .and_then(|t| t.capital_height())
+            .map_or(f32::from(face.ascender()) * per_em, |h| {
+                f32::from(h) * per_em
+            }),
+        serif: postscript_name_is_serif(&face),
+    };
+    Ok(Some(Program {
+        key,
+        glyphs,
+        data,
+        kind,
+        codes,
+        widths,
+        postscript_name,
+        metrics,
+    }))
+}
+
+fn postscript_name_is_serif(face: &ttf_parser::Face<'_>) -> bool {
+    face.names()
+        .into_iter()
+        .filter(|n| n.name_id == ttf_parser::name_id::FULL_NAME)
+        .find_map(|n| n.to_string())
+        .is_some_and(|n| {
+            let n = n.to_lowercase();
+            (n.contains("serif") || n.contains("song") || n.contains("ming")) && !n.contains("sans")
+        })
+}
+
+/// Six capital letters derived from the font and its glyph set (FNV-1a), so that the
+/// same subset always has the same tag and different subsets different ones.
+fn subset_tag(name: &str, glyphs: &BTreeMap<u16, GlyphText>) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    eat(name.as_bytes());
+    for gid in glyphs.keys() {
+        eat(&gid.to_be_bytes());
+    }
+    (0..6)
+        .map(|i| char::from(b'A' + ((hash >> (i * 8)) % 26) as u8))
+        .collect()
+}
+
+/// Subsets and writes every outline font the pages use (in parallel), returning how
+/// the content streams refer to them.
+pub fn embed(doc: &Document<'_>, pdf: &mut Pdf, next: &mut impl FnMut() -> Ref) -> Result<Fonts> {
+    let used: Vec<(FontKey, BTreeMap<u16, GlyphText>)> = used_glyphs(doc).into_iter().collect();
+    let programs: Vec<Option<Program>> = used
+        .into_par_iter()
+        .map(|(key, glyphs)| {
+            let (data, index) = doc.bank.data(key);
+            program(key, data, index, glyphs)
+        })
+        .collect::<Result<_>>()?;
+    let mut fonts = Vec::new();
+    for (n, p) in programs.into_iter().flatten().enumerate() {
+        let name = format!("F{}", n + 1);
+        let base = format!(
+            "{}+{}",
+            subset_tag(&p.postscript_name, &p.glyphs),
+            p.postscript_name
+        );
+        let (font_ref, cid_ref, descriptor_ref, file_ref, cmap_ref) =
+            (next(), next(), next(), next(), next());
+        let mut type0 = pdf.type0_font(font_ref);
+        type0.base_font(Name(base.as_bytes()));
+        type0.encoding_predefined(Name(b"Identity-H"));
+        type0.descendant_font(cid_ref);
+        type0.to_unicode(cmap_ref);
+        type0.finish();
+
+        let mut cid = pdf.cid_font(cid_ref);
+        cid.subtype(if p.kind == ProgramKind::TrueType {
+            CidFontType::Type2
+        } else {
+            CidFontType::Type0
+        });
+        cid.base_font(Name(base.as_bytes()));
+        cid.system_info(SystemInfo {
+            registry: Str(b"Adobe"),
+            ordering: Str(b"Identity"),
+            supplement: 0,
+        });
+        cid.font_descriptor(descriptor_ref);
+        cid.default_width(1000.0);
+        if p.kind == ProgramKind::TrueType {
+            cid.cid_to_gid_map_predefined(Name(b"Identity"));
+        }
+        let mut by_code: Vec<(u16, f32)> =
+            p.glyphs.keys().map(|g| (p.codes[g], p.widths[g])).collect();
+        by_code.sort_by_key(|&(code, _)| code);
+        by_code.dedup_by_key(|&mut (code, _)| code);
+        let mut widths = cid.widths();
+        let mut k = 0;
+        while k < by_code.len() {
+            let start = by_code[k].0;
+            let mut run = vec![by_code[k].1];
+            while k + run.len() < by_code.len()
+                && by_code[k + run.len()].0 == start + run.len() as u16
+            {
+                run.push(by_code[k + run.len()].1);
+            }
+            k += run.len();
+            widths.consecutive(start, run);
+        }
+        widths.finish();
+        cid.finish();
+
+        let m = p.metrics;
+        let mut descriptor = pdf.font_descriptor(descriptor_ref);
+        descriptor.name(Name(base.as_bytes()));
+        let mut flags = FontFlags::SYMBOLIC;
+        if m.serif {
+            flags |= FontFlags::SERIF;
+        }
+        descriptor.flags(flags);
+        descriptor.bbox(Rect::new(m.bbox[0], m.bbox[1], m.bbox[2], m.bbox[3]));
+        descriptor.italic_angle(0.0);
+        descriptor.ascent(m.ascent);
+        descriptor.descent(m.descent);
+        descriptor.cap_height(m.cap_height);
+        descriptor.stem_v(80.0);
+        match p.kind {
+            ProgramKind::TrueType => descriptor.font_file2(file_ref),
+            _ => descriptor.font_file3(file_ref),
+        };
+        descriptor.finish();
+
+        let compressed = deflate(&p.data);
+        let mut file = pdf.stream(file_ref, &compressed);
+        file.filter(Filter::FlateDecode);
+        match p.kind {
+            ProgramKind::CidCff => {
+                file.pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
+            }
+            ProgramKind::OpenType => {
+                file.pair(Name(b"Subtype"), Name(b"OpenType"));
+            }
+            ProgramKind::TrueType => {
+                file.pair(Name(b"Length1"), p.data.len() as i32);
+            }
+        }
+        file.finish();
+
+        let mappings: BTreeMap<u32, Vec<u32>> = p
+            .glyphs
+            .iter()
+            .filter(|(_, text)| !text.is_empty())
+            .map(|(g, text)| {
+                (
+                    u32::from(p.codes[g]),
+                    text.to_text().chars().map(|c| c as u32).collect(),
+                )
+            })
+            .collect();
+        let cmap = printpdf::ToUnicodeCMap { mappings }.to_cmap_string(&base);
+        let cmap = deflate(cmap.as_bytes());
+        pdf.stream(cmap_ref, &cmap).filter(Filter::FlateDecode);
+
+        let texts = p.glyphs.into_iter().collect();
+        fonts.push(Embedded {
+            key: p.key,
+            name,
+            codes: p.codes,
+            widths: p.widths,
+            texts,
+            font_ref,
+        });
+    }
+    let _ = UnicodeCmap::<u16>::new;
+    Ok(Fonts { fonts })
+}
+
+/// Deflates a stream (zlib).
+pub fn deflate(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(data.len() / 2),
+        flate2::Compression::new(9),
+    );
+    // writing into a Vec cannot fail
+    let _ = encoder.write_all(data);
+    encoder.finish().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subset_tags_follow_the_glyph_set() {
+        let one: BTreeMap<u16, GlyphText> = [(1, GlyphText::Char('a'))].into();
+        let two: BTreeMap<u16, GlyphText> = [(2, GlyphText::Char('b'))].into();
+        let tag = subset_tag("Noto", &one);
+        assert_eq!(tag.len(), 6);
+        assert!(tag.chars().all(|c| c.is_ascii_uppercase()));
+        assert_eq!(tag, subset_tag("Noto", &one));
+        assert_ne!(tag, subset_tag("Noto", &two));
+    }
+}

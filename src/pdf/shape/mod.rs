@@ -1,0 +1,690 @@
+//! Shaping: styled text → atoms and gaps.
+//!
+//! An atom is what the line breaker never splits: an ideograph, a punctuation mark, a
+//! `——` or `……`, a Latin word or number, an emoji sequence (a grapheme cluster is never
+//! split). Each is shaped with rustybuzz (script Hani or Latn, the book's language) and
+//! knows the blank halves of its punctuation glyphs, read from the font's `halt`
+//! feature. A gap sits between two atoms: its natural width (¼ em between Han and
+//! Latin, a word space between Latin words, nothing between ideographs), how far it may
+//! stretch or shrink, and whether and at what cost a line may break there.
+//!
+//! Format characters draw nothing: U+200B is a break opportunity, U+2060 and U+FEFF
+//! forbid one, U+00AD is a hyphenation point, joiners and variation selectors only
+//! steer the shaping of the sequence they are in.
+
+mod bank;
+mod gaps;
+mod split;
+
+use std::collections::HashMap;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::breaks;
+use super::tags::ElemId;
+use crate::fonts::Face;
+use crate::script::{class, is_invisible, Class};
+pub use bank::{Bitmap, FontBank, FontKey};
+
+/// The text a glyph stands for, for copy and paste and search.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
+pub enum GlyphText {
+    /// Nothing: another glyph of the same cluster holds the text.
+    #[default]
+    None,
+    /// One character (most glyphs).
+    Char(char),
+    /// Several characters (`——`, a ligature, an emoji sequence).
+    Str(Box<str>),
+}
+
+impl GlyphText {
+    /// The text of `s`.
+    pub fn new(s: &str) -> GlyphText {
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (None, _) => GlyphText::None,
+            (Some(c), None) => GlyphText::Char(c),
+            _ => GlyphText::Str(s.into()),
+        }
+    }
+
+    /// Its first character.
+    pub fn first(&self) -> Option<char> {
+        match self {
+            GlyphText::None => None,
+            GlyphText::Char(c) => Some(*c),
+            GlyphText::Str(s) => s.chars().next(),
+        }
+    }
+
+    /// Whether it stands for no text.
+    pub fn is_empty(&self) -> bool {
+        matches!(self, GlyphText::None)
+    }
+
+    /// Appends the text to `out`.
+    pub fn push_to(&self, out: &mut String) {
+        match self {
+            GlyphText::None => {}
+            GlyphText::Char(c) => out.push(*c),
+            GlyphText::Str(s) => out.push_str(s),
+        }
+    }
+
+    /// The text as a string.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        self.push_to(&mut out);
+        out
+    }
+}
+
+/// One glyph, sizes in points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    /// Its font.
+    pub font: FontKey,
+    /// Glyph id in its font.
+    pub id: u16,
+    /// Type size.
+    pub size: f32,
+    /// Advance width.
+    pub advance: f32,
+    /// Horizontal offset from the pen position.
+    pub dx: f32,
+    /// Vertical offset from the baseline (up is positive).
+    pub dy: f32,
+    /// Byte offset of its cluster in the atom's text.
+    pub cluster: u32,
+    /// The text this glyph stands for.
+    pub text: GlyphText,
+}
+
+/// The look of a piece of text, and where it belongs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Style {
+    /// The face.
+    pub face: Face,
+    /// Size in points.
+    pub size: f32,
+    /// Baseline shift in points (up is positive): superscripts, subscripts.
+    pub rise: f32,
+    /// Decorations drawn with the text.
+    pub marks: Marks,
+    /// The structure element the text belongs to (tagged PDF).
+    pub elem: ElemId,
+    /// The language whose patterns hyphenate Latin words, if they may be hyphenated.
+    pub hyphenate: Option<hypher::Lang>,
+}
+
+impl Style {
+    /// Plain text in `face` at `size` points, belonging to `elem`.
+    pub fn plain(face: Face, size: f32, elem: ElemId) -> Style {
+        Style {
+            face,
+            size,
+            rise: 0.0,
+            marks: Marks::default(),
+            elem,
+            hyphenate: Some(hypher::Lang::English),
+        }
+    }
+}
+
+/// What is drawn along with some text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Marks {
+    /// Emphasis: dots under ideographs (着重号), italics for Latin.
+    pub emphasis: bool,
+    /// Struck through.
+    pub strike: bool,
+    /// Part of a link (an index into the book's link list).
+    pub link: Option<u32>,
+    /// The reference mark of this footnote (its number).
+    pub note: Option<u32>,
+}
+
+/// Inline content of a paragraph, flattened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    /// Text in one style.
+    Text(String, Style),
+    /// Ruby: `base` with `annotation` in small type above it, never split.
+    Ruby {
+        /// The annotated text.
+        base: String,
+        /// The annotation.
+        annotation: String,
+        /// The base's style.
+        style: Style,
+    },
+    /// A forced line break.
+    LineBreak,
+}
+
+/// An unbreakable unit, shaped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Atom {
+    /// Its glyphs.
+    pub glyphs: Vec<Glyph>,
+    /// Their font.
+    pub font: FontKey,
+    /// Type size in points.
+    pub size: f32,
+    /// Decorations.
+    pub marks: Marks,
+    /// The structure element it belongs to.
+    pub elem: ElemId,
+    /// The language whose patterns hyphenate its words, if they may be hyphenated.
+    pub hyphenate: Option<hypher::Lang>,
+    /// Raised or lowered (a superscript, subscript or note mark): no Han–Latin space.
+    pub raised: bool,
+    /// Code (the monospace face): spaced from Chinese like Latin text.
+    pub code: bool,
+    /// Spacing class.
+    pub class: Class,
+    /// Width in points after the compression of adjacent marks.
+    pub width: f32,
+    /// Where the glyphs start relative to the atom's box (negative when a blank left
+    /// half was taken away).
+    pub shift: f32,
+    /// Blank left part still present: taken away at the start of a line.
+    pub left_blank: f32,
+    /// Blank right part still present: taken away at the end of a line.
+    pub right_blank: f32,
+    /// How much the atom may give up in the middle of a line (`，、；` to ½ em).
+    pub shrink: f32,
+    /// Characters that count for a paragraph's last line (not punctuation).
+    pub letters: usize,
+    /// Its first and last characters.
+    pub ends: (char, char),
+}
+
+/// The space between two atoms.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Gap {
+    /// Natural width in points.
+    pub width: f32,
+    /// How much it may grow (points, at adjustment ratio 1).
+    pub stretch: f32,
+    /// How much it may shrink (points, at ratio −1).
+    pub shrink: f32,
+    /// A line may break here.
+    pub breakable: bool,
+    /// A line must break here (a hard line break).
+    pub forced: bool,
+    /// Cost of breaking here (TeX penalty units).
+    pub penalty: f32,
+    /// A blank glyph drawn over the gap where the source has a space (a word space, or
+    /// the ideographic space between Chinese phrases), so that the text layer holds a
+    /// real space there rather than a hole in the line.
+    pub space: Option<SpaceGlyph>,
+    /// A hyphen shown at the end of the line when the line breaks here (a word
+    /// hyphenated, or a soft hyphen).
+    pub hyphen: Option<SpaceGlyph>,
+}
+
+/// A glyph drawn in a gap: a space, or a hyphen at a break.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpaceGlyph {
+    /// Its font.
+    pub font: FontKey,
+    /// Glyph id.
+    pub id: u16,
+    /// Type size.
+    pub size: f32,
+    /// Advance width in points.
+    pub advance: f32,
+    /// The character it stands for.
+    pub text: char,
+}
+
+/// A paragraph ready for the line breaker: `gaps[i]` is the gap before `atoms[i]`
+/// (`gaps[0]` is unused).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Items {
+    /// The atoms.
+    pub atoms: Vec<Atom>,
+    /// The gaps, one before each atom.
+    pub gaps: Vec<Gap>,
+}
+
+/// The glyph of `c` in the font and size of `atom`, standing for `text`, to draw in a
+/// gap (a space, a hyphen at a break).
+fn gap_glyph(bank: &FontBank<'_>, atom: &Atom, c: char, text: char) -> Option<SpaceGlyph> {
+    let mut buf = [0u8; 4];
+    let glyphs = bank.shape(atom.font, c.encode_utf8(&mut buf), c.is_ascii());
+    match glyphs.as_slice() {
+        [g] if g.id != 0 => Some(SpaceGlyph {
+            font: atom.font,
+            id: g.id,
+            size: atom.size,
+            advance: g.advance * atom.size,
+            text,
+        }),
+        _ => None,
+    }
+}
+
+/// Shapes `text` in `face` at 10 pt with the bundled fonts (for the tests of the stages
+/// after shaping).
+#[cfg(test)]
+pub fn test_items(text: &str, face: Face, measure: f32, display: bool) -> Items {
+    shape_paragraph(
+        &[Piece::Text(
+            text.into(),
+            Style::plain(face, 10.0, ElemId::ARTIFACT),
+        )],
+        test_bank(),
+        measure,
+        display,
+    )
+}
+
+/// The bundled fonts, for unit tests.
+#[cfg(test)]
+pub fn test_bank() -> &'static FontBank<'static> {
+    use crate::fonts::FontSet;
+    static SET: std::sync::OnceLock<FontSet> = std::sync::OnceLock::new();
+    static BANK: std::sync::OnceLock<FontBank<'static>> = std::sync::OnceLock::new();
+    BANK.get_or_init(|| FontBank::new(SET.get_or_init(FontSet::default), "zh-CN"))
+}
+
+/// Stretch of the space between two characters, in em: the unit that spreads a line's
+/// remaining space evenly.
+pub const CHAR_STRETCH: f32 = 0.1;
+
+/// What the source says about the boundary before a character.
+#[derive(Debug, Clone, Copy, Default)]
+struct Before {
+    /// A hard line break.
+    forced: bool,
+    /// Whitespace.
+    space: bool,
+    /// U+200B: a break is allowed.
+    allow: bool,
+    /// U+2060, U+FEFF: no break.
+    forbid: bool,
+    /// U+00AD: a hyphenation point.
+    soft_hyphen: bool,
+}
+
+/// A paragraph's text with the styles and boundaries of its characters.
+#[derive(Default)]
+struct Text<'p> {
+    text: String,
+    /// Per character of `text`: its style and what comes before it.
+    chars: Vec<(Style, Before)>,
+    /// A ruby stands in the text as one object replacement character.
+    rubies: HashMap<usize, (&'p str, &'p str)>,
+}
+
+impl<'p> Text<'p> {
+    fn new(pieces: &'p [Piece]) -> Text<'p> {
+        let mut t = Text::default();
+        let mut before = Before::default();
+        for piece in pieces {
+            match piece {
+                Piece::Text(text, style) => {
+                    for grapheme in text.graphemes(true) {
+                        let emoji = grapheme.chars().count() > 1 && is_emoji_sequence(grapheme);
+                        for c in grapheme.chars() {
+                            match c {
+                                '\u{200B}' => before.allow = true,
+                                '\u{2060}' | '\u{FEFF}' => before.forbid = true,
+                                '\u{AD}' => before.soft_hyphen = true,
+                                c if is_invisible(c) && !emoji => {}
+                                c if c.is_whitespace() && c != '\u{a0}' => before.space = true,
+                                c => {
+                                    t.text.push(c);
+                                    t.chars.push((*style, std::mem::take(&mut before)));
+                                }
+                            }
+                        }
+                    }
+                }
+                Piece::Ruby {
+                    base,
+                    annotation,
+                    style,
+                } => {
+                    t.rubies
+                        .insert(t.chars.len(), (base.as_str(), annotation.as_str()));
+                    t.text.push('\u{FFFC}');
+                    t.chars.push((*style, std::mem::take(&mut before)));
+                }
+                Piece::LineBreak => before.forced = true,
+            }
+        }
+        t
+    }
+}
+
+/// Whether a grapheme cluster of several characters is an emoji sequence (a ZWJ
+/// sequence, a modifier sequence, a flag, a keycap): its joiners and selectors are part
+/// of it.
+fn is_emoji_sequence(grapheme: &str) -> bool {
+    use unicode_properties::UnicodeEmoji;
+    grapheme.chars().any(|c| {
+        c.is_emoji_char() && !c.is_ascii() && !matches!(c, '\u{200D}' | '\u{FE0F}' | '\u{FE0E}')
+    })
+}
+
+/// A run of characters that becomes one atom.
+struct Draft {
+    start: usize,
+    end: usize,
+    before: Before,
+}
+
+/// Shapes a paragraph's pieces into atoms and gaps for lines of `measure` points whose
+/// first is indented by `indent`. In `display` text (titles, headings) a space between
+/// Chinese characters separates phrases: a gap where lines preferably break. Whatever
+/// the text, no unbreakable run is left wider than the line: long words are hyphenated,
+/// addresses and numbers broken at their delimiters, and anything else, as a last
+/// resort, between characters.
+pub fn shape_paragraph(
+    pieces: &[Piece],
+    bank: &FontBank<'_>,
+    measure: f32,
+    display: bool,
+) -> Items {
+    shape_with_indent(pieces, bank, measure, 0.0, display)
+}
+
+/// [`shape_paragraph`] for a paragraph whose first line is indented by `indent`.
+pub fn shape_with_indent(
+    pieces: &[Piece],
+    bank: &FontBank<'_>,
+    measure: f32,
+    indent: f32,
+    display: bool,
+) -> Items {
+    let text = Text::new(pieces);
+    let allowed = breaks::opportunities(&text.text);
+    let chars: Vec<char> = text.text.chars().collect();
+    let drafts = drafts(&text, &chars, &allowed);
+
+    let mut items = Items::default();
+    let mut byte_of = Vec::with_capacity(chars.len() + 1);
+    let mut offset = 0;
+    for c in &chars {
+        byte_of.push(offset);
+        offset += c.len_utf8();
+    }
+    byte_of.push(offset);
+    for d in &drafts {
+        let style = text.chars[d.start].0;
+        let atom_text = &text.text[byte_of[d.start]..byte_of[d.end]];
+        let kind = class(chars[d.start]);
+        let atom = match text.rubies.get(&d.start) {
+            Some((base, annotation)) => make_ruby(bank, base, annotation, style),
+            None => make_atom(bank, atom_text, kind, style),
+        };
+        let before = d.before;
+        let breakable = before.forced
+            || before.allow
+            || before.soft_hyphen
+            || (allowed[d.start] && !before.forbid && atom.marks.note.is_none());
+        let gap = match items.atoms.last() {
+            Some(prev) => {
+                let mut gap = gaps::between(
+                    prev,
+                    &atom,
+                    gaps::Boundary {
+                        space: before.space,
+                        breakable,
+                        forced: before.forced,
+                        display,
+                    },
+                    bank,
+                );
+                if before.soft_hyphen && !before.space {
+                    gap.hyphen = split::hyphen_glyph(bank, prev);
+                    gap.penalty = gap.penalty.max(split::HYPHEN_PENALTY);
+                }
+                gap
+            }
+            None => Gap::default(),
+        };
+        if kind == Class::Latin && !text.rubies.contains_key(&d.start) {
+            split::push_latin(&mut items, gap, atom, atom_text, bank);
+        } else {
+            items.gaps.push(gap);
+            items.atoms.push(atom);
+        }
+    }
+    gaps::compress_adjacent_marks(&mut items);
+    split::emergency_breaks(&mut items, measure - indent.max(0.0));
+    items
+}
+
+/// Groups the characters into atoms: Latin runs that may not break stay together, a
+/// `——` or `……` pair is one atom, and every grapheme cluster is kept whole.
+fn drafts(text: &Text<'_>, chars: &[char], allowed: &[bool]) -> Vec<Draft> {
+    // the first character index of every grapheme cluster
+    let mut cluster_start = vec![false; chars.len() + 1];
+    let mut index = 0;
+    for grapheme in text.text.graphemes(true) {
+        cluster_start[index] = true;
+        index += grapheme.chars().count();
+    }
+    cluster_start[chars.len()] = true;
+    let mut drafts: Vec<Draft> = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let (style, before) = text.chars[i];
+        let boundary = before.space || before.forced || before.allow || before.soft_hyphen;
+        if !cluster_start[i] && !boundary {
+            if let Some(d) = drafts.last_mut() {
+                d.end = i + 1;
+                continue;
+            }
+        }
+        let joins = drafts.last().is_some_and(|d| {
+            let prev = chars[d.end - 1];
+            d.end == i
+                && !boundary
+                && text.chars[d.start].0 == style
+                && !text.rubies.contains_key(&d.start)
+                && match class(c) {
+                    Class::Latin => class(prev) == Class::Latin && (!allowed[i] || before.forbid),
+                    // `——` and `……` are pairs: a third mark begins the next pair
+                    Class::Inseparable => prev == c && d.end - d.start == 1,
+                    _ => false,
+                }
+        });
+        match drafts.last_mut() {
+            Some(d) if joins => d.end = i + 1,
+            _ => drafts.push(Draft {
+                start: i,
+                end: i + 1,
+                before,
+            }),
+        }
+    }
+    drafts
+}
+
+/// Shapes one atom of `text` in `style`.
+fn make_atom(bank: &FontBank<'_>, text: &str, class: Class, style: Style) -> Atom {
+    let first = text.chars().next().unwrap_or(' ');
+    let font = bank.font_for(style.face, text);
+    let glyphs: Vec<Glyph> = bank
+        .shape(font, text, class == Class::Latin)
+        .into_iter()
+        .map(|g| Glyph {
+            font,
+            id: g.id,
+            size: style.size,
+            advance: g.advance * style.size,
+            dx: g.dx * style.size,
+            dy: g.dy * style.size + style.rise,
+            cluster: g.cluster,
+            text: g.text,
+        })
+        .collect();
+    let width: f32 = glyphs.iter().map(|g| g.advance).sum();
+    let (left, right) = match class {
+        Class::Opening | Class::Closing | Class::Middle => {
+            let (l, r) = bank.blanks(font, first);
+            (l * style.size, r * style.size)
+        }
+        _ => (0.0, 0.0),
+    };
+    let shrink = if matches!(first, '，' | '、' | '；') {
+        right
+    } else {
+        0.0
+    };
+    let letters = match class {
+        Class::Ideograph | Class::Latin => text.chars().count(),
+        _ => 0,
+    };
+    let ends = (first, text.chars().last().unwrap_or(first));
+    Atom {
+        glyphs,
+        font,
+        size: style.size,
+        marks: style.marks,
+        elem: style.elem,
+        hyphenate: style.hyphenate,
+        raised: style.rise != 0.0,
+        code: style.face == Face::Mono,
+        class,
+        width,
+        shift: 0.0,
+        left_blank: left,
+        right_blank: right,
+        shrink,
+        letters,
+        ends,
+    }
+}
+
+/// A ruby: the base, and the annotation at half size centred above it.
+fn make_ruby(bank: &FontBank<'_>, base: &str, annotation: &str, style: Style) -> Atom {
+    let mut atom = make_atom(bank, base, Class::Ideograph, style);
+    let small = style.size * 0.5;
+    let latin = annotation.is_ascii()
+        || annotation
+            .chars()
+            .any(|c| c.is_alphabetic() && !crate::script::is_wide(c));
+    let font = bank.font_for(style.face, annotation);
+    let mut over: Vec<Glyph> = bank
+        .shape(font, annotation, latin)
+        .into_iter()
+        .map(|g| Glyph {
+            font,
+            id: g.id,
+            size: small,
+            advance: g.advance * small,
+            dx: g.dx * small,
+            dy: g.dy * small,
+            cluster: g.cluster,
+            text: g.text,
+        })
+        .collect();
+    let over_width: f32 = over.iter().map(|g| g.advance).sum();
+    let width = atom.width.max(over_width);
+    let base_shift = (width - atom.width) / 2.0;
+    for g in &mut atom.glyphs {
+        g.dx += base_shift;
+    }
+    // the pen stands after the base when the annotation's glyphs begin
+    let back = (width - over_width) / 2.0 - atom.width;
+    for g in &mut over {
+        g.dx += back;
+        g.dy += style.rise + style.size * 0.95;
+    }
+    atom.glyphs.extend(over);
+    atom.width = width;
+    atom.left_blank = 0.0;
+    atom.right_blank = 0.0;
+    atom.ends = (
+        base.chars().next().unwrap_or(' '),
+        base.chars().last().unwrap_or(' '),
+    );
+    atom
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(text: &str) -> Items {
+        test_items(text, Face::SerifRegular, 300.0, false)
+    }
+
+    /// The text of each atom.
+    pub fn texts(items: &Items) -> Vec<String> {
+        items
+            .atoms
+            .iter()
+            .map(|a| {
+                let mut s = String::new();
+                for g in &a.glyphs {
+                    g.text.push_to(&mut s);
+                }
+                s
+            })
+            .collect()
+    }
+
+    #[test]
+    fn atoms_are_ideographs_marks_words_and_pairs() {
+        let it = items("用 Rust 写，2017年——好……");
+        assert_eq!(
+            texts(&it),
+            ["用", "Rust", "写", "，", "2017", "年", "——", "好", "……"]
+        );
+        assert_eq!(it.atoms[6].glyphs.len(), 1, "—— is one two-em glyph");
+        assert!((it.atoms[6].width - 20.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn a_run_of_dashes_is_a_run_of_pairs() {
+        let it = items("正文————————");
+        assert_eq!(texts(&it), ["正", "文", "——", "——", "——", "——"]);
+    }
+
+    #[test]
+    fn format_characters_draw_nothing() {
+        let it = items("甲\u{200B}乙\u{2060}丙\u{FEFF}丁\u{200C}戊\u{200D}己");
+        assert_eq!(texts(&it), ["甲", "乙", "丙", "丁", "戊", "己"]);
+        assert!(it.gaps[1].breakable, "U+200B allows a break");
+        assert!(!it.gaps[2].breakable, "U+2060 forbids one");
+        assert!(!it.gaps[3].breakable, "U+FEFF forbids one");
+        let it = items("abc\u{200B}def");
+        assert_eq!(texts(&it), ["abc", "def"]);
+        assert!(it.gaps[1].breakable);
+    }
+
+    #[test]
+    fn a_soft_hyphen_is_a_hyphenation_point() {
+        let it = items("Typo\u{AD}graphie");
+        assert_eq!(texts(&it)[0], "Typo");
+        assert_eq!(texts(&it).concat(), "Typographie");
+        assert!(it.gaps[1].breakable);
+        assert_eq!(it.gaps[1].hyphen.map(|h| h.text), Some('-'));
+    }
+
+    #[test]
+    fn han_latin_gap_is_a_quarter_em_and_replaces_a_typed_space() {
+        let it = items("用 Rust写");
+        assert!((it.gaps[1].width - 2.5).abs() < 0.01);
+        assert!((it.gaps[2].width - 2.5).abs() < 0.01);
+        assert!(it.gaps[1].breakable && it.gaps[2].breakable);
+        assert!(
+            it.gaps[1].space.is_some() && it.gaps[2].space.is_none(),
+            "a typed space is kept in the text layer"
+        );
+    }
+
+    #[test]
+    fn word_spaces_are_real_spaces() {
+        let it = items("English words");
+        let words = texts(&it).iter().position(|t| t == "words").unwrap();
+        assert_eq!(it.gaps[words].space.map(|s| s.text), Some(' '));
+    }
+}
