@@ -39,9 +39,7 @@ fn pdf_passes_qpdf_and_the_proof_reader() {
         "{}",
         String::from_utf8_lossy(&qpdf.stdout)
     );
-    let reference = out.join("none.txt");
-    fs::write(&reference, "").unwrap();
-    assert_layout_figures(&pdf_audit(&pdf, &reference), "the Markdown test book");
+    proof::proofread(&pdf, None).assert_clean_layout("the Markdown test book");
 }
 
 /// Words of each page with their boxes, from `pdftotext -bbox`.

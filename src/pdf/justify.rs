@@ -8,6 +8,10 @@ use super::linebreak::{starts_indented, LineSpan};
 use super::shape::{FontKey, GlyphText, Items, Marks, SpaceGlyph};
 use super::tags::ElemId;
 
+/// The most a letter's ink may overhang the end of a line, in em, for the line to be
+/// set a little narrower to keep it inside the measure.
+const MAX_OVERHANG: f32 = 0.3;
+
 /// Horizontal alignment of a line that is not justified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
@@ -94,9 +98,43 @@ pub fn set_line(
     justify: bool,
     align: Align,
 ) -> Line {
+    let (line, ink) = place(items, span, measure, indent, justify, align, 0.0);
+    // a letter whose ink overhangs its box at either end of the line (a v, a hyphen):
+    // set the line again a little narrower, so no ink crosses the measure
+    let over_left = (-ink.0).max(0.0);
+    let over_right = (ink.1 - measure).max(0.0);
+    // (an overhang is a fraction of a letter; more would be an overfull line, which
+    // squeezing cannot mend)
+    if over_left + over_right < 0.01 || over_left + over_right > MAX_OVERHANG * line.size {
+        return line;
+    }
+    let (mut line, _) = place(
+        items,
+        span,
+        measure - over_left - over_right,
+        indent,
+        justify,
+        align,
+        over_left,
+    );
+    line.width += over_right;
+    line
+}
+
+/// Sets the line `offset` in from the left in `measure`; returns it with the extent of
+/// its ink.
+fn place(
+    items: &Items,
+    span: &LineSpan,
+    measure: f32,
+    indent: f32,
+    justify: bool,
+    align: Align,
+    offset: f32,
+) -> (Line, (f32, f32)) {
     let atoms = &items.atoms[span.start..span.end];
     let Some(last_index) = atoms.len().checked_sub(1) else {
-        return Line::default();
+        return (Line::default(), (0.0, 0.0));
     };
     let stretching = justify && !span.last;
     // a hyphen at the end of a line broken inside a word
@@ -165,11 +203,13 @@ pub fn set_line(
     }
     let width: f32 =
         start + boxes.iter().map(|b| b.0).sum::<f32>() + gaps.iter().sum::<f32>() + hyphen_width;
-    let offset = match (stretching, align) {
-        (true, _) | (false, Align::Left) => 0.0,
-        (false, Align::Center) => (measure - width) / 2.0,
-        (false, Align::Right) => measure - width,
-    };
+    let offset = offset
+        + match (stretching, align) {
+            (true, _) | (false, Align::Left) => 0.0,
+            (false, Align::Center) => (measure - width) / 2.0,
+            (false, Align::Right) => measure - width,
+        };
+    let mut ink = (f32::MAX, f32::MIN);
     let mut line = Line {
         glyphs: Vec::new(),
         width: width + offset,
@@ -184,6 +224,12 @@ pub fn set_line(
         let (box_width, shift) = boxes[k];
         let mut pen = x + shift;
         for g in &atom.glyphs {
+            if k == 0 || k == last_index {
+                ink = (
+                    ink.0.min(pen + g.dx + g.ink.0),
+                    ink.1.max(pen + g.dx + g.ink.1),
+                );
+            }
             line.glyphs.push(PlacedGlyph {
                 font: g.font,
                 size: g.size,
@@ -203,8 +249,9 @@ pub fn set_line(
     if let Some(h) = hyphen {
         // added by line breaking: not part of the text
         line.glyphs.push(PlacedGlyph::gap(h, x, ElemId::ARTIFACT));
+        ink.1 = ink.1.max(x + h.ink_right);
     }
-    line
+    (line, ink)
 }
 
 #[cfg(test)]

@@ -293,8 +293,12 @@ fn run(
             }
         }
         if nodes.len() == created_from && active.is_empty() {
-            // nothing fits (cannot happen once shaping has made every run breakable,
-            // but never give up): end an overfull line here
+            // nothing fits: with a tolerance, the lines skipped as too loose may hold the
+            // answer, so this pass gives up; without, end an overfull line here (cannot
+            // happen once shaping has made every run breakable, but never give up)
+            if tolerance.is_some() {
+                return None;
+            }
             if let Some(prev) = last_dropped {
                 nodes.push(Node {
                     pos: j,

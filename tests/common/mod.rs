@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: run the binary like a user, read EPUBs.
 #![allow(dead_code)]
 
+pub mod proof;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
@@ -153,30 +155,6 @@ pub fn squeeze(text: &str) -> String {
 /// The validators install themselves on first use; two runs at once would race.
 pub static TOOLS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// Runs `../shared/tools/pdf-audit PDF --text REF --json` and returns its figures.
-pub fn pdf_audit(pdf: &Path, reference: &Path) -> serde_json::Value {
-    let tool = root().join("../shared/tools/pdf-audit");
-    assert!(
-        tool.exists(),
-        "{} is missing: put ../shared beside the project",
-        tool.display()
-    );
-    let _guard = TOOLS.lock().unwrap_or_else(|e| e.into_inner());
-    let out = Command::new(&tool)
-        .arg(pdf)
-        .arg("--text")
-        .arg(reference)
-        .arg("--json")
-        .output()
-        .expect("pdf-audit runs");
-    assert!(
-        out.status.success(),
-        "pdf-audit failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("pdf-audit prints JSON")
-}
-
 /// Runs `scripts/validators epub` (EPUBCheck and Ace) on `epub` and returns its summary
 /// line; the full report is printed when it is not clean.
 pub fn epub_validate(epub: &Path) -> String {
@@ -198,37 +176,3 @@ pub fn epub_validate(epub: &Path) -> String {
 
 /// The summary line of a clean EPUBCheck + Ace run.
 pub const CLEAN_EPUB: &str = "epubcheck: fatal=0 errors=0 warnings=0  ace: violations=0";
-
-/// Checks the layout figures: no forbidden line starts or ends, no split pairs, no
-/// ragged, overfull or runt lines, fonts embedded and subset with ToUnicode.
-pub fn assert_layout_figures(report: &serde_json::Value, what: &str) {
-    let shown = serde_json::to_string_pretty(report).unwrap();
-    for key in [
-        "line_start_violations",
-        "line_end_violations",
-        "split_pairs",
-        "ragged_lines",
-        "ink_over_measure",
-        "runt_lines",
-        "fonts_not_embedded",
-        "fonts_not_subset",
-        "fonts_without_tounicode",
-        "notdef_glyphs",
-    ] {
-        assert_eq!(report[key], 0, "{what}: {key}\n{shown}");
-    }
-}
-
-/// Checks every figure the PDF issue asks for, printing all of them on failure.
-pub fn assert_proof_reader_figures(report: &serde_json::Value, what: &str) {
-    let shown = serde_json::to_string_pretty(report).unwrap();
-    assert_eq!(report["text_exact"], true, "{what}: text differs\n{shown}");
-    assert_layout_figures(report, what);
-    let pair = report["pair_adv_em"].as_f64().unwrap_or(9.0);
-    assert!(pair <= 0.55, "{what}: pair_adv_em {pair}\n{shown}");
-    let gap = report["cjk_latin_gap_em"].as_f64().unwrap_or(0.0);
-    assert!(
-        (0.2..=0.3).contains(&gap),
-        "{what}: cjk_latin_gap_em {gap}\n{shown}"
-    );
-}

@@ -19,6 +19,7 @@ use super::images::Images;
 use super::structure::tag;
 use super::{Area, Document, PageContent, PlacedLine, Rule};
 use crate::pdf::justify::PlacedGlyph;
+use crate::pdf::shape::SLANT;
 use crate::pdf::tags::{ElemId, Tree};
 use crate::script::{class, Class};
 
@@ -272,7 +273,7 @@ impl Writer<'_> {
                 let y = self.height - placed.baseline + g.dy;
                 let matrix = if italic(g) {
                     // no italic face: slant the upright one by 12°
-                    [1.0, 0.0, 0.21, 1.0, x, y]
+                    [1.0, 0.0, SLANT, 1.0, x, y]
                 } else {
                     [1.0, 0.0, 0.0, 1.0, x, y]
                 };

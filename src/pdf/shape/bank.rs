@@ -65,6 +65,8 @@ struct Loaded<'a> {
     blanks: Mutex<HashMap<char, (f32, f32)>>,
     /// Single characters shaped on their own (ideographs, marks): most of a book.
     singles: Mutex<HashMap<(char, bool), Vec<UnitGlyph>>>,
+    /// Horizontal ink extents of glyphs, in em.
+    ink: Mutex<HashMap<u16, (f32, f32)>>,
 }
 
 /// The fonts of a build.
@@ -102,6 +104,7 @@ impl<'a> FontBank<'a> {
                         plans: Default::default(),
                         blanks: Mutex::default(),
                         singles: Mutex::default(),
+                        ink: Mutex::default(),
                     },
                 ))
             })
@@ -152,6 +155,28 @@ impl<'a> FontBank<'a> {
             )
             .find(|&key| covers(key))
             .unwrap_or(FontKey::Bundled(face))
+    }
+
+    /// Where the ink of glyph `id` of `key` begins and ends horizontally, in em from
+    /// the pen (a Latin letter may overhang its advance box a little).
+    pub fn ink(&self, key: FontKey, id: u16) -> (f32, f32) {
+        let f = self.get(key);
+        if let Some(&extent) = lock(&f.ink).get(&id) {
+            return extent;
+        }
+        let scale = 1.0 / f.units_per_em;
+        let gid = ttf_parser::GlyphId(id);
+        let extent = f.face.glyph_bounding_box(gid).map_or_else(
+            || {
+                (
+                    0.0,
+                    f32::from(f.face.glyph_hor_advance(gid).unwrap_or(0)) * scale,
+                )
+            },
+            |b| (f32::from(b.x_min) * scale, f32::from(b.x_max) * scale),
+        );
+        lock(&f.ink).insert(id, extent);
+        extent
     }
 
     /// The colour bitmap of glyph `id` of `key`, when the font draws it as an image (a

@@ -97,6 +97,9 @@ pub struct Glyph {
     pub dy: f32,
     /// Byte offset of its cluster in the atom's text.
     pub cluster: u32,
+    /// Where its ink begins and ends, from the pen (Latin glyphs; for others, whose ink
+    /// keeps inside their box, an empty extent).
+    pub ink: (f32, f32),
     /// The text this glyph stands for.
     pub text: GlyphText,
 }
@@ -236,6 +239,8 @@ pub struct SpaceGlyph {
     pub size: f32,
     /// Advance width in points.
     pub advance: f32,
+    /// Where its ink ends, from the pen, in points.
+    pub ink_right: f32,
     /// The character it stands for.
     pub text: char,
 }
@@ -261,6 +266,7 @@ fn gap_glyph(bank: &FontBank<'_>, atom: &Atom, c: char, text: char) -> Option<Sp
             id: g.id,
             size: atom.size,
             advance: g.advance * atom.size,
+            ink_right: bank.ink(atom.font, g.id).1 * atom.size,
             text,
         }),
         _ => None,
@@ -290,6 +296,13 @@ pub fn test_bank() -> &'static FontBank<'static> {
     static BANK: std::sync::OnceLock<FontBank<'static>> = std::sync::OnceLock::new();
     BANK.get_or_init(|| FontBank::new(SET.get_or_init(FontSet::default), "zh-CN"))
 }
+
+/// The slant of emphasised Latin (there is no italic face): tan 12°.
+pub const SLANT: f32 = 0.21;
+
+/// The ink extent of a glyph whose ink is known to stay inside its box (ideographs and
+/// marks, whose blank halves the line edges take away): it never overhangs.
+const NO_INK: (f32, f32) = (f32::INFINITY, f32::NEG_INFINITY);
 
 /// Stretch of the space between two characters, in em: the unit that spreads a line's
 /// remaining space evenly.
@@ -510,8 +523,9 @@ fn drafts(text: &Text<'_>, chars: &[char], allowed: &[bool]) -> Vec<Draft> {
 fn make_atom(bank: &FontBank<'_>, text: &str, class: Class, style: Style) -> Atom {
     let first = text.chars().next().unwrap_or(' ');
     let font = bank.font_for(style.face, text);
+    let latin = class == Class::Latin;
     let glyphs: Vec<Glyph> = bank
-        .shape(font, text, class == Class::Latin)
+        .shape(font, text, latin)
         .into_iter()
         .map(|g| Glyph {
             font,
@@ -521,6 +535,18 @@ fn make_atom(bank: &FontBank<'_>, text: &str, class: Class, style: Style) -> Ato
             dx: g.dx * style.size,
             dy: g.dy * style.size + style.rise,
             cluster: g.cluster,
+            ink: if latin {
+                let (l, r) = bank.ink(font, g.id);
+                // emphasised Latin is slanted by 12°: its top leans right
+                let (down, up) = if style.marks.emphasis {
+                    (SLANT * 0.25, SLANT * 0.75)
+                } else {
+                    (0.0, 0.0)
+                };
+                ((l - down) * style.size, (r + up) * style.size)
+            } else {
+                NO_INK
+            },
             text: g.text,
         })
         .collect();
@@ -582,6 +608,7 @@ fn make_ruby(bank: &FontBank<'_>, base: &str, annotation: &str, style: Style) ->
             dx: g.dx * small,
             dy: g.dy * small,
             cluster: g.cluster,
+            ink: NO_INK,
             text: g.text,
         })
         .collect();
