@@ -288,10 +288,8 @@ pub fn read(path: &Path) -> Pages {
             let f = |i: usize| op.operands.get(i).map(number).unwrap_or(0.0);
             match op.operator.as_str() {
                 "q" => ctm_stack.push(*ctm_stack.last().unwrap()),
-                "Q" => {
-                    if ctm_stack.len() > 1 {
-                        ctm_stack.pop();
-                    }
+                "Q" if ctm_stack.len() > 1 => {
+                    ctm_stack.pop();
                 }
                 "cm" => {
                     let m = [f(0), f(1), f(2), f(3), f(4), f(5)];
