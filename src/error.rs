@@ -68,6 +68,9 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// `--strict` and warnings: nothing was written.
+    #[error("{}; --strict makes warnings errors: nothing was written", strict_summary(.0))]
+    Strict(Vec<Warning>),
     /// A step that should not fail on valid input did; the message names the step.
     #[error("{0}; this is a bug in inkstone, please report it with the book that triggers it")]
     Internal(String),
@@ -90,6 +93,14 @@ impl Error {
             action,
             source,
         }
+    }
+}
+
+fn strict_summary(warnings: &[Warning]) -> String {
+    match warnings {
+        [one] => one.to_string(),
+        [first, rest @ ..] => format!("{first} (and {} more warnings)", rest.len()),
+        [] => "no warnings".to_string(),
     }
 }
 

@@ -56,6 +56,8 @@ pub struct BuildOptions {
     pub formats: Vec<Format>,
     /// Environment inputs (`SOURCE_DATE_EPOCH`).
     pub load: source::LoadOptions,
+    /// Every warning is an error: nothing is written when there is one.
+    pub strict: bool,
 }
 
 /// The result of a successful build.
@@ -109,6 +111,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     );
     let (epub, pdfs) = (epub?, pdfs?);
     warnings.extend(pdf_warnings);
+    if options.strict && !warnings.is_empty() {
+        return Err(error::Error::Strict(warnings));
+    }
     let mut outputs = Vec::new();
     if let Some(data) = epub {
         outputs.push((path("epub"), data));

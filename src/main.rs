@@ -28,6 +28,9 @@ enum Command {
         /// Formats to build, comma-separated (default: epub,pdf).
         #[arg(long, value_delimiter = ',')]
         format: Vec<FormatArg>,
+        /// Treat every warning as an error (nothing is written when there is one).
+        #[arg(long)]
+        strict: bool,
     },
 }
 
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
             book_dir,
             out,
             format,
+            strict,
         } => {
             let options = BuildOptions {
                 book_dir,
@@ -58,6 +62,7 @@ fn main() -> ExitCode {
                 load: LoadOptions {
                     source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
                 },
+                strict,
             };
             match build(&options) {
                 Ok(report) => {

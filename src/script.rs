@@ -112,6 +112,16 @@ pub fn is_invisible(c: char) -> bool {
         || matches!(c as u32, 0xFE00..=0xFE0F | 0xE0100..=0xE01EF | 0x034F)
 }
 
+/// A character a book cannot hold: a control character other than tab and line feed,
+/// or a noncharacter (U+FFFE, U+FFFF, U+FDD0–U+FDEF and their kin in every plane),
+/// which XML forbids or reserves.
+pub fn is_unprintable(c: char) -> bool {
+    let u = c as u32;
+    (c.is_control() && c != '\n' && c != '\t')
+        || (0xFDD0..=0xFDEF).contains(&u)
+        || (u & 0xFFFE) == 0xFFFE
+}
+
 /// The clreq class of a character, as far as spacing is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {
@@ -176,6 +186,23 @@ mod tests {
         assert_eq!(class('—'), Class::Inseparable);
         assert_eq!(class('a'), Class::Latin);
         assert_eq!(class('8'), Class::Latin);
+    }
+
+    #[test]
+    fn unprintable_characters() {
+        for c in [
+            '\u{7}',
+            '\u{FFFE}',
+            '\u{FFFF}',
+            '\u{FDD0}',
+            '\u{1FFFF}',
+            '\r',
+        ] {
+            assert!(is_unprintable(c), "U+{:04X}", c as u32);
+        }
+        for c in ['\n', '\t', 'a', '中', '\u{FFFD}'] {
+            assert!(!is_unprintable(c), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

@@ -440,7 +440,9 @@ impl Renderer<'_> {
                 let open = format!("<span lang=\"{lang}\" xml:lang=\"{lang}\">");
                 wrap(self, &open, "</span>", content);
             }
-            Inline::LineBreak => self.out.push_str("<br/>"),
+            // a line after a hard break starts where the paragraph's first line starts
+            // (verse): the stylesheet gives the spacer the paragraph's indent
+            Inline::LineBreak => self.out.push_str("<br/><span class=\"indent\"></span>"),
         }
     }
 

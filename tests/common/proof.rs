@@ -404,7 +404,7 @@ pub fn read(path: &Path) -> Pages {
 /// `artifacts`, the lines that are furniture only (running heads, folios).
 pub fn lines(glyphs: &[Glyph], artifacts: bool) -> Vec<TextLine> {
     let mut by_line: BTreeMap<(usize, i64), Vec<Glyph>> = BTreeMap::new();
-    for g in glyphs.iter().filter(|g| !g.text.trim().is_empty()) {
+    for g in glyphs.iter().filter(|g| !g.text.is_empty()) {
         by_line
             .entry((g.page, (g.y * 2.0).round() as i64))
             .or_default()
@@ -412,6 +412,7 @@ pub fn lines(glyphs: &[Glyph], artifacts: bool) -> Vec<TextLine> {
     }
     by_line
         .into_values()
+        .filter(|glyphs| glyphs.iter().any(|g| !g.text.trim().is_empty()))
         .filter(|glyphs| glyphs.iter().all(|g| g.artifact) == artifacts)
         .map(|mut glyphs| {
             glyphs.sort_by(|a, b| a.x.total_cmp(&b.x));
@@ -544,7 +545,7 @@ pub fn proofread(pdf: &Path, reference: Option<&str>) -> Report {
     }
     let prose: Vec<&TextLine> = body.iter().filter(|l| !l.mono() && !l.tabular()).collect();
     for l in &prose {
-        let text = l.text();
+        let text = l.text().trim().to_string();
         let (first, last) = (text.chars().next(), text.chars().last());
         if first.is_some_and(|c| NO_START.contains(c)) {
             r.line_start_violations
@@ -846,9 +847,14 @@ fn darkest_column(pgm: &[u8]) -> Option<usize> {
 fn spacing(body: &[TextLine], r: &mut Report) {
     let mut pairs = Vec::new();
     let mut gaps = Vec::new();
-    for l in body {
-        for w in l.glyphs.windows(2) {
-            let (a, b) = (&w[0], &w[1]);
+    for l in body.iter().filter(|l| !l.tabular()) {
+        let ink: Vec<&Glyph> = l
+            .glyphs
+            .iter()
+            .filter(|g| !g.text.trim().is_empty())
+            .collect();
+        for w in ink.windows(2) {
+            let (a, b) = (w[0], w[1]);
             let (ca, cb) = (a.text.chars().next(), b.text.chars().next());
             let (Some(ca), Some(cb)) = (ca, cb) else {
                 continue;

@@ -141,11 +141,6 @@ impl<'a> FontBank<'a> {
     /// it has every character, else the regular serif (the monospace face has fewer
     /// characters), else the first installed font that has them all.
     pub fn font_for(&self, face: Face, text: &str) -> FontKey {
-        let covers = |key: FontKey| {
-            text.chars().all(|c| {
-                c.is_whitespace() || crate::script::is_invisible(c) || self.has_glyph(key, c)
-            })
-        };
         [FontKey::Bundled(face), FontKey::Bundled(Face::SerifRegular)]
             .into_iter()
             .chain(
@@ -153,8 +148,14 @@ impl<'a> FontBank<'a> {
                     .iter()
                     .filter_map(|(key, _)| matches!(key, FontKey::Fallback(_)).then_some(*key)),
             )
-            .find(|&key| covers(key))
+            .find(|&key| self.covers(key, text))
             .unwrap_or(FontKey::Bundled(face))
+    }
+
+    /// Whether `key` has a glyph for every visible character of `text`.
+    pub fn covers(&self, key: FontKey, text: &str) -> bool {
+        text.chars()
+            .all(|c| c.is_whitespace() || crate::script::is_invisible(c) || self.has_glyph(key, c))
     }
 
     /// Where the ink of glyph `id` of `key` begins and ends horizontally, in em from

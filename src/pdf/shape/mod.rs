@@ -522,19 +522,24 @@ fn drafts(text: &Text<'_>, chars: &[char], allowed: &[bool]) -> Vec<Draft> {
 /// Shapes one atom of `text` in `style`.
 fn make_atom(bank: &FontBank<'_>, text: &str, class: Class, style: Style) -> Atom {
     let first = text.chars().next().unwrap_or(' ');
-    let font = bank.font_for(style.face, text);
     let latin = class == Class::Latin;
-    let glyphs: Vec<Glyph> = bank
-        .shape(font, text, latin)
-        .into_iter()
-        .map(|g| Glyph {
+    let runs = font_runs(bank, style.face, text);
+    let font = runs.first().map_or(FontKey::Bundled(style.face), |r| r.0);
+    let glyphs: Vec<Glyph> = runs
+        .iter()
+        .flat_map(|(font, range)| {
+            bank.shape(*font, &text[range.clone()], latin)
+                .into_iter()
+                .map(move |g| (*font, range.start, g))
+        })
+        .map(|(font, start, g)| Glyph {
             font,
             id: g.id,
             size: style.size,
             advance: g.advance * style.size,
             dx: g.dx * style.size,
             dy: g.dy * style.size + style.rise,
-            cluster: g.cluster,
+            cluster: g.cluster + start as u32,
             ink: if latin {
                 let (l, r) = bank.ink(font, g.id);
                 // emphasised Latin is slanted by 12°: its top leans right
@@ -586,6 +591,44 @@ fn make_atom(bank: &FontBank<'_>, text: &str, class: Class, style: Style) -> Ato
         letters,
         ends,
     }
+}
+
+/// The fonts `text` is set in, run by run: one font when one has every character,
+/// else each grapheme cluster in the first font that has it (a rare character or an
+/// emoji inside a word).
+fn font_runs(
+    bank: &FontBank<'_>,
+    face: Face,
+    text: &str,
+) -> Vec<(FontKey, std::ops::Range<usize>)> {
+    let font = bank.font_for(face, text);
+    if bank.covers(font, text) {
+        return vec![(font, 0..text.len())];
+    }
+    let mut runs: Vec<(FontKey, std::ops::Range<usize>)> = Vec::new();
+    let mut push = |font: FontKey, start: usize, end: usize| match runs.last_mut() {
+        Some((f, range)) if *f == font => range.end = end,
+        _ => runs.push((font, start..end)),
+    };
+    for (start, grapheme) in text.grapheme_indices(true) {
+        let font = bank.font_for(face, grapheme);
+        if bank.covers(font, grapheme) {
+            push(font, start, start + grapheme.len());
+        } else {
+            // no font has the whole cluster (a modifier after a letter): each character
+            // in a font of its own
+            for (i, c) in grapheme.char_indices() {
+                let mut buf = [0u8; 4];
+                let at = start + i;
+                push(
+                    bank.font_for(face, c.encode_utf8(&mut buf)),
+                    at,
+                    at + c.len_utf8(),
+                );
+            }
+        }
+    }
+    runs
 }
 
 /// A ruby: the base, and the annotation at half size centred above it.

@@ -1,0 +1,780 @@
+//! Markdown → document model, with pulldown-cmark (footnotes, tables, strikethrough and
+//! task lists on).
+//!
+//! Events are folded into the model with an explicit stack of open containers, so
+//! absurd nesting cannot overflow the call stack; containers nested deeper than
+//! [`MAX_DEPTH`] are flattened into their parent with a warning. Raw HTML is never
+//! copied: a short list of tags becomes model elements, `<script>` and `<style>` are
+//! dropped with their content, and every other tag is dropped (its text kept) with a
+//! warning naming the file and line.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use pulldown_cmark::{
+    Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+
+use crate::error::{Error, Location, Result, Warning};
+use crate::model::{
+    plain_text, Block, CodeBlock, ColumnAlign, Figure, Footnote, Heading, Inline, LinkTarget, List,
+    ListItem, Paragraph, Table,
+};
+use crate::script::{is_unprintable, soft_break_vanishes};
+use crate::source::html::{self, Token};
+
+/// How deeply containers (quotes, lists) and inline spans may nest before they are
+/// flattened into their parent.
+pub const MAX_DEPTH: usize = 16;
+
+mod ends;
+mod ids;
+mod links;
+mod raw_html;
+#[cfg(test)]
+mod tests;
+
+pub use ids::HeadingIds;
+
+/// What the parser needs from the rest of the book: images and links to other chapters.
+pub trait Resolver {
+    /// Loads the image at `path` (relative to the book folder), returning its index in
+    /// the book's image list. `at` names the place that uses it.
+    fn image(&mut self, path: &str, at: &Location) -> Result<usize>;
+    /// The index of the chapter whose file is `path` (relative to the book folder).
+    fn chapter(&self, path: &str) -> Option<usize>;
+}
+
+/// A parsed chapter: its blocks and its footnotes.
+#[derive(Debug, Default)]
+pub struct ParsedChapter {
+    /// The blocks.
+    pub blocks: Vec<Block>,
+    /// The footnotes, numbered in order of first citation.
+    pub footnotes: Vec<Footnote>,
+}
+
+/// Parses one chapter. `path` is used in messages; `ids` keeps heading ids unique.
+pub fn parse_chapter(
+    path: &Path,
+    text: &str,
+    ids: &mut HeadingIds,
+    resolver: &mut dyn Resolver,
+    warnings: &mut Vec<Warning>,
+) -> Result<ParsedChapter> {
+    // a lone CR ends a line too (CommonMark), as old Mac and some Windows exports have it
+    let normalised;
+    let text = if text.contains('\r') {
+        normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+        normalised.as_str()
+    } else {
+        text
+    };
+    let lines = LineIndex::new(text);
+    let options = Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
+    let mut b = Builder {
+        path,
+        ids,
+        resolver,
+        warnings,
+        stack: vec![Frame::Blocks(BlockKind::Root, Vec::new())],
+        depth_warned: false,
+        notes: HashMap::new(),
+        note_order: Vec::new(),
+        definitions: HashMap::new(),
+        duplicate_note: None,
+        line: 1,
+        html_skip: None,
+        pending_break: false,
+    };
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        b.line = lines.line(range.start);
+        b.event(event)?;
+    }
+    b.finish()
+}
+
+/// Containers that hold blocks.
+#[derive(Debug)]
+enum BlockKind {
+    Root,
+    Quote,
+    Item(Option<bool>),
+    /// A footnote definition: its label and source line.
+    Note(String, usize),
+    /// A list under construction: its start number and finished items.
+    List(Option<u64>, Vec<ListItem>),
+    /// A container too deep to keep: its content goes to the parent.
+    Flattened,
+}
+
+/// Containers that hold inline content.
+#[derive(Debug)]
+enum InlineKind {
+    Paragraph {
+        line: usize,
+        implicit: bool,
+        byline: bool,
+    },
+    Heading {
+        line: usize,
+        id: Option<String>,
+    },
+    Emphasis,
+    Strong,
+    Strikethrough,
+    Superscript,
+    Subscript,
+    Lang(String),
+    Link(Option<LinkTarget>),
+    Image {
+        dest: String,
+        title: String,
+        line: usize,
+    },
+    Ruby {
+        base: Vec<Inline>,
+        in_annotation: bool,
+    },
+    Cell,
+    Flattened,
+}
+
+#[derive(Debug)]
+enum Frame {
+    Blocks(BlockKind, Vec<Block>),
+    Inline(InlineKind, Vec<Inline>),
+    Code {
+        language: Option<String>,
+        text: String,
+        line: usize,
+    },
+    Table(Box<TableDraft>),
+}
+
+#[derive(Debug)]
+struct TableDraft {
+    align: Vec<ColumnAlign>,
+    header: Vec<Vec<Inline>>,
+    rows: Vec<Vec<Vec<Inline>>>,
+    row: Vec<Vec<Inline>>,
+    in_head: bool,
+    line: usize,
+}
+
+struct Builder<'a> {
+    path: &'a Path,
+    ids: &'a mut HeadingIds,
+    resolver: &'a mut dyn Resolver,
+    warnings: &'a mut Vec<Warning>,
+    stack: Vec<Frame>,
+    depth_warned: bool,
+    /// Footnote label → number.
+    notes: HashMap<String, usize>,
+    /// Footnote labels in order of first citation, with the line of that citation.
+    note_order: Vec<(String, usize)>,
+    /// Footnote definitions: label → (line, content).
+    definitions: HashMap<String, (usize, Vec<Block>)>,
+    /// A footnote defined a second time: its label and line.
+    duplicate_note: Option<(String, usize)>,
+    line: usize,
+    /// Inside `<script>` or `<style>`: the tag whose end ends the skipping.
+    html_skip: Option<String>,
+    /// A source line break waits here until the next character decides what it is.
+    pending_break: bool,
+}
+
+impl Builder<'_> {
+    fn at(&self) -> Location {
+        Location::line(self.path, self.line)
+    }
+
+    fn warn(&mut self, message: impl Into<String>) {
+        let location = self.at();
+        self.warnings.push(Warning {
+            location,
+            message: message.into(),
+        });
+    }
+
+    fn depth(&self) -> usize {
+        self.stack.len()
+    }
+
+    fn too_deep(&mut self) -> bool {
+        if self.depth() < MAX_DEPTH * 2 {
+            return false;
+        }
+        if !std::mem::replace(&mut self.depth_warned, true) {
+            self.warn(format!(
+                "nesting deeper than {MAX_DEPTH} levels is flattened into the level above"
+            ));
+        }
+        true
+    }
+
+    fn push_blocks(&mut self, kind: BlockKind) {
+        self.close_implicit_paragraph();
+        let kind = if self.too_deep() {
+            BlockKind::Flattened
+        } else {
+            kind
+        };
+        self.stack.push(Frame::Blocks(kind, Vec::new()));
+    }
+
+    fn push_inline(&mut self, kind: InlineKind) {
+        let kind = if self.too_deep() {
+            InlineKind::Flattened
+        } else {
+            kind
+        };
+        self.stack.push(Frame::Inline(kind, Vec::new()));
+    }
+
+    /// Adds a finished block to the innermost block container.
+    fn add_block(&mut self, block: Block) {
+        for frame in self.stack.iter_mut().rev() {
+            match frame {
+                Frame::Blocks(BlockKind::List(_, items), _) => {
+                    // a block straight inside a list (flattened item): wrap it
+                    items.push(ListItem {
+                        checked: None,
+                        blocks: vec![block],
+                    });
+                    return;
+                }
+                Frame::Blocks(_, blocks) => {
+                    blocks.push(block);
+                    return;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Adds inline content to the innermost inline container, opening a paragraph when
+    /// text arrives straight in a block container (a tight list item).
+    fn add_inline(&mut self, inline: Inline) {
+        if !matches!(self.stack.last(), Some(Frame::Inline(..))) {
+            let line = self.line;
+            self.stack.push(Frame::Inline(
+                InlineKind::Paragraph {
+                    line,
+                    implicit: true,
+                    byline: false,
+                },
+                Vec::new(),
+            ));
+        }
+        let Some(Frame::Inline(kind, content)) = self.stack.last_mut() else {
+            return;
+        };
+        if let InlineKind::Ruby {
+            base,
+            in_annotation,
+        } = kind
+        {
+            if !*in_annotation {
+                base.push(inline);
+                return;
+            }
+        }
+        match (content.last_mut(), &inline) {
+            (Some(Inline::Text(prev)), Inline::Text(next)) => prev.push_str(next),
+            _ => content.push(inline),
+        }
+    }
+
+    /// Closes every inline span left open (by raw HTML such as `<b>` without `</b>`)
+    /// down to the paragraph, heading, table cell or block container that holds it, so
+    /// that its content goes where it belongs.
+    fn close_spans(&mut self) {
+        while let Some(Frame::Inline(kind, _)) = self.stack.last() {
+            if matches!(
+                kind,
+                InlineKind::Paragraph { .. }
+                    | InlineKind::Heading { .. }
+                    | InlineKind::Cell
+                    | InlineKind::Image { .. }
+            ) {
+                break;
+            }
+            self.end_inline();
+        }
+    }
+
+    fn close_implicit_paragraph(&mut self) {
+        if let Some(Frame::Inline(InlineKind::Paragraph { implicit: true, .. }, _)) =
+            self.stack.last()
+        {
+            self.end_paragraph();
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if self.html_skip.is_some() {
+            return;
+        }
+        let clean: String = text
+            .chars()
+            .filter(|&c| !is_unprintable(c))
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .collect();
+        if clean.chars().count() != text.chars().count() {
+            if text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t')
+            {
+                self.warn("control characters were dropped");
+            } else {
+                self.warn("characters XML cannot hold (noncharacters such as U+FFFE) were dropped");
+            }
+        }
+        if clean.is_empty() {
+            return;
+        }
+        let mut piece = String::new();
+        if self.take_soft_break() && !soft_break_vanishes(self.last_char(), clean.chars().next()) {
+            piece.push(' ');
+        }
+        piece.push_str(&clean);
+        self.add_inline(Inline::Text(piece));
+    }
+
+    /// The last character of the innermost inline container's text so far.
+    fn last_char(&self) -> Option<char> {
+        for frame in self.stack.iter().rev() {
+            if let Frame::Inline(_, content) = frame {
+                if let Some(c) = last_char_of(content) {
+                    return Some(c);
+                }
+            } else {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// Whether a source line break is waiting (and forgets it).
+    fn take_soft_break(&mut self) -> bool {
+        std::mem::take(&mut self.pending_break)
+    }
+
+    fn event(&mut self, event: Event<'_>) -> Result<()> {
+        if let Some(Frame::Code { text, .. }) = self.stack.last_mut() {
+            match event {
+                Event::Text(t) => {
+                    text.push_str(&t);
+                    return Ok(());
+                }
+                Event::End(TagEnd::CodeBlock) => {}
+                _ => return Ok(()),
+            }
+        }
+        match event {
+            Event::Start(tag) => self.start(tag)?,
+            Event::End(tag) => self.end(tag)?,
+            Event::Text(t) => self.text(&t),
+            Event::Code(t) => {
+                let code = t.replace('\n', " ");
+                if self.take_soft_break()
+                    && !soft_break_vanishes(self.last_char(), code.chars().next())
+                {
+                    self.add_inline(Inline::Text(" ".into()));
+                }
+                self.add_inline(Inline::Code(code));
+            }
+            Event::SoftBreak => self.pending_break = true,
+            Event::HardBreak => {
+                self.take_soft_break();
+                self.add_inline(Inline::LineBreak);
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) => self.html(&raw),
+            Event::Rule => {
+                self.close_implicit_paragraph();
+                self.add_block(Block::Rule);
+            }
+            Event::FootnoteReference(label) => {
+                self.take_soft_break();
+                let next = self.notes.len() + 1;
+                let number = *self.notes.entry(label.to_string()).or_insert(next);
+                if number == next {
+                    self.note_order.push((label.to_string(), self.line));
+                }
+                self.add_inline(Inline::NoteRef(number));
+            }
+            Event::TaskListMarker(checked) => {
+                for frame in self.stack.iter_mut().rev() {
+                    if let Frame::Blocks(BlockKind::Item(state), _) = frame {
+                        *state = Some(checked);
+                        break;
+                    }
+                }
+            }
+            Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),
+        }
+        Ok(())
+    }
+
+    fn start(&mut self, tag: Tag<'_>) -> Result<()> {
+        let line = self.line;
+        match tag {
+            Tag::Paragraph => {
+                self.close_implicit_paragraph();
+                self.stack.push(Frame::Inline(
+                    InlineKind::Paragraph {
+                        line,
+                        implicit: false,
+                        byline: false,
+                    },
+                    Vec::new(),
+                ));
+            }
+            Tag::Heading { id, .. } => {
+                self.close_implicit_paragraph();
+                self.stack.push(Frame::Inline(
+                    InlineKind::Heading {
+                        line,
+                        id: id.map(|i| i.to_string()),
+                    },
+                    Vec::new(),
+                ));
+            }
+            Tag::BlockQuote(_) => self.push_blocks(BlockKind::Quote),
+            Tag::List(start) => self.push_blocks(BlockKind::List(start, Vec::new())),
+            Tag::Item => self.push_blocks(BlockKind::Item(None)),
+            Tag::FootnoteDefinition(label) => {
+                self.push_blocks(BlockKind::Note(label.to_string(), line))
+            }
+            Tag::CodeBlock(kind) => {
+                self.close_implicit_paragraph();
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split_whitespace()
+                        .next()
+                        .map(str::to_string)
+                        .filter(|l| !l.is_empty()),
+                    CodeBlockKind::Indented => None,
+                };
+                self.stack.push(Frame::Code {
+                    language,
+                    text: String::new(),
+                    line,
+                });
+            }
+            Tag::Table(alignments) => {
+                self.close_implicit_paragraph();
+                let align = alignments
+                    .iter()
+                    .map(|a| match a {
+                        Alignment::None => ColumnAlign::None,
+                        Alignment::Left => ColumnAlign::Left,
+                        Alignment::Center => ColumnAlign::Center,
+                        Alignment::Right => ColumnAlign::Right,
+                    })
+                    .collect();
+                self.stack.push(Frame::Table(Box::new(TableDraft {
+                    align,
+                    header: Vec::new(),
+                    rows: Vec::new(),
+                    row: Vec::new(),
+                    in_head: false,
+                    line,
+                })));
+            }
+            Tag::TableHead => {
+                if let Some(Frame::Table(t)) = self.stack.last_mut() {
+                    t.in_head = true;
+                }
+            }
+            Tag::TableRow => {}
+            Tag::TableCell => self.stack.push(Frame::Inline(InlineKind::Cell, Vec::new())),
+            Tag::Emphasis => self.push_inline(InlineKind::Emphasis),
+            Tag::Strong => self.push_inline(InlineKind::Strong),
+            Tag::Strikethrough => self.push_inline(InlineKind::Strikethrough),
+            Tag::Superscript => self.push_inline(InlineKind::Superscript),
+            Tag::Subscript => self.push_inline(InlineKind::Subscript),
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => {
+                let target = self.link_target(link_type, &dest_url);
+                self.push_inline(InlineKind::Link(target));
+            }
+            Tag::Image {
+                dest_url, title, ..
+            } => {
+                self.take_soft_break();
+                self.push_inline(InlineKind::Image {
+                    dest: dest_url.to_string(),
+                    title: title.to_string(),
+                    line,
+                });
+            }
+            Tag::HtmlBlock => {
+                self.close_implicit_paragraph();
+                self.stack.push(Frame::Inline(
+                    InlineKind::Paragraph {
+                        line,
+                        implicit: false,
+                        byline: false,
+                    },
+                    Vec::new(),
+                ));
+            }
+            Tag::MetadataBlock(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition => {}
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, tag: TagEnd) -> Result<()> {
+        match tag {
+            TagEnd::Paragraph | TagEnd::HtmlBlock => {
+                self.html_skip = None;
+                // close what raw HTML left open, then the paragraph
+                self.close_spans();
+                self.end_paragraph();
+            }
+            TagEnd::Heading(level) => self.end_heading(level)?,
+            TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition => {
+                self.close_spans();
+                self.close_implicit_paragraph();
+                self.end_blocks();
+            }
+            TagEnd::CodeBlock => {
+                if let Some(Frame::Code {
+                    language,
+                    text,
+                    line,
+                }) = self.stack.pop()
+                {
+                    let text = expand_tabs(text.strip_suffix('\n').unwrap_or(&text));
+                    let text: String = text
+                        .chars()
+                        .filter(|&c| !is_unprintable(c) && c != '\t')
+                        .collect();
+                    self.add_block(Block::Code(CodeBlock {
+                        language,
+                        text,
+                        line,
+                    }));
+                }
+            }
+            TagEnd::TableCell => {
+                // a tag left open in the cell (`x<b>`) ends with it
+                self.close_spans();
+                if let Some(Frame::Inline(_, mut content)) = self.stack.pop() {
+                    trim_inlines(&mut content);
+                    if let Some(Frame::Table(t)) = self.stack.last_mut() {
+                        t.row.push(content);
+                    }
+                }
+            }
+            TagEnd::TableHead | TagEnd::TableRow => {
+                if let Some(Frame::Table(t)) = self.stack.last_mut() {
+                    let row = std::mem::take(&mut t.row);
+                    if t.in_head {
+                        t.header = row;
+                        t.in_head = false;
+                    } else {
+                        t.rows.push(row);
+                    }
+                }
+            }
+            TagEnd::Table => {
+                if let Some(Frame::Table(t)) = self.stack.pop() {
+                    let columns = t.align.len();
+                    let mut rows = t.rows;
+                    for row in &mut rows {
+                        row.resize(columns, Vec::new());
+                    }
+                    let mut header = t.header;
+                    header.resize(columns, Vec::new());
+                    self.add_block(Block::Table(Table {
+                        align: t.align,
+                        header,
+                        rows,
+                        line: t.line,
+                    }));
+                }
+            }
+            TagEnd::Image => self.end_image()?,
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link => self.end_inline(),
+            TagEnd::MetadataBlock(_)
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => {}
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<ParsedChapter> {
+        while self.stack.len() > 1 {
+            match self.stack.last() {
+                Some(Frame::Inline(InlineKind::Paragraph { .. }, _)) => self.end_paragraph(),
+                Some(Frame::Inline(..)) => self.end_inline(),
+                _ => self.end_blocks(),
+            }
+        }
+        let Some(Frame::Blocks(_, blocks)) = self.stack.pop() else {
+            return Ok(ParsedChapter::default());
+        };
+        if let Some((label, line)) = self.duplicate_note.take() {
+            return Err(Error::input(
+                Location::line(self.path, line),
+                format!("footnote [^{label}] is defined twice"),
+                "give each footnote definition its own label",
+            ));
+        }
+        let mut footnotes = Vec::new();
+        for (i, (label, line)) in self.note_order.iter().enumerate() {
+            let blocks = match self.definitions.remove(label) {
+                Some((_, blocks)) => blocks,
+                None => {
+                    self.warnings.push(Warning {
+                        location: Location::line(self.path, *line),
+                        message: format!(
+                            "footnote [^{label}] is cited but never defined; add a line \
+                             `[^{label}]: …` with its text"
+                        ),
+                    });
+                    Vec::new()
+                }
+            };
+            footnotes.push(Footnote {
+                number: i + 1,
+                blocks,
+            });
+        }
+        let mut unused: Vec<(usize, String)> = self
+            .definitions
+            .into_iter()
+            .map(|(label, (line, _))| (line, label))
+            .collect();
+        unused.sort();
+        for (line, label) in unused {
+            self.warnings.push(Warning {
+                location: Location::line(self.path, line),
+                message: format!("footnote [^{label}] is never cited; it was left out"),
+            });
+        }
+        let mut blocks = blocks;
+        gap_free_headings(&mut blocks);
+        Ok(ParsedChapter { blocks, footnotes })
+    }
+}
+
+fn last_char_of(content: &[Inline]) -> Option<char> {
+    match content.last()? {
+        Inline::Text(t) | Inline::Code(t) | Inline::Ruby { base: t, .. } => t.chars().last(),
+        other => last_char_of(other.children()),
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn expand_tabs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let mut column = 0;
+        for c in line.chars() {
+            if c == '\t' {
+                let n = 4 - column % 4;
+                out.extend(std::iter::repeat_n(' ', n));
+                column += n;
+            } else {
+                out.push(c);
+                column += 1;
+            }
+        }
+    }
+    out
+}
+
+fn collapse_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_whitespace() && c != '\u{a0}' {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Removes spaces at the start and end of a block's content.
+fn trim_inlines(content: &mut Vec<Inline>) {
+    if let Some(Inline::Text(t)) = content.first_mut() {
+        *t = t.trim_start().to_string();
+    }
+    if let Some(Inline::Text(t)) = content.last_mut() {
+        *t = t.trim_end().to_string();
+    }
+    content.retain(|i| !matches!(i, Inline::Text(t) if t.is_empty()));
+}
+
+/// Maps the levels of a chapter's headings onto an outline without gaps (`#` then
+/// `#####` become levels 1 and 2), so that both outputs nest them properly: a heading
+/// is one level below the nearest heading before it of a lower source level.
+fn gap_free_headings(blocks: &mut [Block]) {
+    // (source level, level given) of the headings that enclose the current one; the
+    // chapter itself stands at level 1
+    let mut open: Vec<(u8, u8)> = vec![(1, 1)];
+    for block in blocks {
+        if let Block::Heading(h) = block {
+            while open.last().is_some_and(|&(source, _)| source >= h.level) && open.len() > 1 {
+                open.pop();
+            }
+            let level = match open.last() {
+                Some(&(source, given)) if source < h.level => (given + 1).min(h.level),
+                _ => h.level.min(1),
+            };
+            open.push((h.level, level));
+            h.level = level;
+        }
+    }
+}
+
+/// Byte offset → 1-based line number.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+}
