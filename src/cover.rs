@@ -56,15 +56,20 @@ impl CoverFormat {
 /// The book's cover: the author's image when `cover` is set, otherwise a typographic
 /// cover.
 pub fn prepare(book: &Book) -> Result<CoverImage> {
-    match &book.cover {
-        Some(source) => Ok(CoverImage {
-            data: from_image(source)?,
-            format: CoverFormat::Jpeg,
-        }),
-        None => Ok(CoverImage {
-            data: draw(&book.metadata).to_png(),
-            format: CoverFormat::Png,
-        }),
+    let format = format_of(book);
+    let data = match &book.cover {
+        Some(source) => from_image(source)?,
+        None => draw(&book.metadata).to_png(),
+    };
+    Ok(CoverImage { data, format })
+}
+
+/// The encoding the book's cover will have: JPEG for the author's picture, PNG for a
+/// drawn cover.
+pub fn format_of(book: &Book) -> CoverFormat {
+    match book.cover {
+        Some(_) => CoverFormat::Jpeg,
+        None => CoverFormat::Png,
     }
 }
 
@@ -212,7 +217,7 @@ impl Canvas {
         encoder.set_color(png::ColorType::Indexed);
         encoder.set_depth(png::BitDepth::Eight);
         encoder.set_palette(Canvas::palette());
-        encoder.set_compression(png::Compression::Balanced);
+        encoder.set_compression(png::Compression::Fast);
         // Writing an in-memory image into a Vec cannot fail.
         if let Ok(mut writer) = encoder.write_header() {
             let _ = writer.write_image_data(&self.pixels);

@@ -97,21 +97,21 @@ impl FontSet {
         let body = ttf_parser::Face::parse(Face::SerifRegular.data(), 0).ok();
         let has = |c: char| body.as_ref().is_some_and(|f| f.glyph_index(c).is_some());
         let mut missing: Vec<(char, Location)> = Vec::new();
-        let mut seen = BTreeSet::new();
-        for (text, location) in book_texts(book) {
+        // each character is looked up once: a book holds a few thousand distinct ones
+        let mut seen = CharSet::default();
+        each_book_text(book, &mut |text, location| {
             for c in text.chars() {
-                if c.is_whitespace()
+                if !seen.insert(c)
+                    || c.is_whitespace()
                     || c.is_control()
                     || script::is_invisible(c)
-                    || seen.contains(&c)
                     || has(c)
                 {
                     continue;
                 }
-                seen.insert(c);
-                missing.push((c, location.clone()));
+                missing.push((c, location()));
             }
-        }
+        });
         if missing.is_empty() {
             return FontSet::default();
         }
@@ -174,22 +174,49 @@ pub fn subset(data: &[u8], index: u32, ids: &[u16], purpose: Subset) -> Result<V
     cut(&provider, ids, &profile, CmapTarget::Unicode).map_err(|e| error("subset", &e))
 }
 
-/// Every piece of text in the book with the place it comes from.
-fn book_texts(book: &Book) -> Vec<(String, Location)> {
+/// Calls `f` with every piece of text in the book and a way to name the place it comes
+/// from.
+fn each_book_text(book: &Book, f: &mut dyn FnMut(&str, &dyn Fn() -> Location)) {
     let m = &book.metadata;
-    let toml = Location::file(book.dir.join("book.toml"));
-    let mut texts = vec![(m.title.clone(), toml.clone())];
-    texts.extend(m.subtitle.iter().map(|s| (s.clone(), toml.clone())));
-    texts.extend(m.authors.iter().map(|s| (s.clone(), toml.clone())));
+    let toml = || Location::file(book.dir.join("book.toml"));
+    for text in std::iter::once(&m.title)
+        .chain(&m.subtitle)
+        .chain(&m.authors)
+    {
+        f(text, &toml);
+    }
     for chapter in &book.chapters {
         let notes = chapter.footnotes.iter().flat_map(|n| &n.blocks);
         for block in chapter.blocks.iter().chain(notes) {
             block.each_text(&mut |text, line| {
-                texts.push((text.to_string(), Location::line(&chapter.source, line)));
+                f(text, &|| Location::line(&chapter.source, line));
             });
         }
     }
-    texts
+}
+
+/// A set of characters: a bitmap for the Basic Multilingual Plane, a tree beyond.
+#[derive(Default)]
+struct CharSet {
+    bmp: Vec<u64>,
+    rest: BTreeSet<char>,
+}
+
+impl CharSet {
+    /// Adds `c`; whether it was not there yet.
+    fn insert(&mut self, c: char) -> bool {
+        let u = c as usize;
+        if u >= 0x10000 {
+            return self.rest.insert(c);
+        }
+        if self.bmp.is_empty() {
+            self.bmp = vec![0; 0x10000 / 64];
+        }
+        let (word, bit) = (u / 64, 1u64 << (u % 64));
+        let new = self.bmp[word] & bit == 0;
+        self.bmp[word] |= bit;
+        new
+    }
 }
 
 /// Narrows a block's location to the line of the file where `c` first occurs from there.

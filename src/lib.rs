@@ -16,12 +16,14 @@ pub mod fonts;
 pub mod model;
 mod output;
 pub mod pdf;
+pub mod progress;
 pub mod script;
 pub mod source;
 
 use std::path::{Path, PathBuf};
 
 use error::{Result, Warning};
+use progress::{Progress, Stage};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -58,6 +60,8 @@ pub struct BuildOptions {
     pub load: source::LoadOptions,
     /// Every warning is an error: nothing is written when there is one.
     pub strict: bool,
+    /// How much the build says about its progress.
+    pub verbosity: progress::Verbosity,
 }
 
 /// The result of a successful build.
@@ -80,10 +84,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     formats.sort();
     formats.dedup();
 
+    let progress = Progress::new(options.verbosity);
+    progress.begin(Stage::Reading);
     let loaded = source::load(&options.book_dir, &options.load)?;
     let book = loaded.book;
     let mut warnings = loaded.warnings;
     let font_set = fonts::FontSet::for_book(&book, &mut warnings);
+    progress.end(Stage::Reading);
+    progress.chapters(book.chapters.len());
 
     let stem = output_stem(&options.book_dir);
     let path = |suffix: &str| options.out_dir.join(format!("{stem}.{suffix}"));
@@ -96,17 +104,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             if !want_epub {
                 return Ok(None);
             }
-            Ok(Some(epub::write(
-                &book,
-                &font_set,
-                &cover::prepare(&book)?,
-            )?))
+            progress.begin(Stage::Epub);
+            let epub = epub::write(&book, &font_set)?;
+            progress.end(Stage::Epub);
+            Ok(Some(epub))
         },
         || -> Result<Option<pdf::Pdfs>> {
             if !want_pdf {
                 return Ok(None);
             }
-            Ok(Some(pdf::write(&book, &font_set, &mut pdf_warnings)?))
+            Ok(Some(pdf::write(
+                &book,
+                &font_set,
+                &progress,
+                &mut pdf_warnings,
+            )?))
         },
     );
     let (epub, pdfs) = (epub?, pdfs?);
@@ -124,11 +136,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             outputs.push((path("print.pdf"), print));
         }
     }
+    progress.begin(Stage::Writing);
     let mut written = Vec::new();
     for (path, data) in outputs {
         output::write_atomically(&path, &data)?;
         written.push(path);
     }
+    progress.end(Stage::Writing);
+    progress.finish();
     Ok(BuildReport { written, warnings })
 }
 

@@ -31,6 +31,12 @@ enum Command {
         /// Treat every warning as an error (nothing is written when there is one).
         #[arg(long)]
         strict: bool,
+        /// Print nothing but errors.
+        #[arg(short, long)]
+        quiet: bool,
+        /// Print each stage's time and the peak memory.
+        #[arg(short, long, conflicts_with = "quiet")]
+        verbose: bool,
     },
 }
 
@@ -48,6 +54,8 @@ fn main() -> ExitCode {
             out,
             format,
             strict,
+            quiet,
+            verbose,
         } => {
             let options = BuildOptions {
                 book_dir,
@@ -63,6 +71,13 @@ fn main() -> ExitCode {
                     source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
                 },
                 strict,
+                verbosity: if quiet {
+                    inkstone::progress::Verbosity::Quiet
+                } else if verbose {
+                    inkstone::progress::Verbosity::Verbose
+                } else {
+                    inkstone::progress::Verbosity::Normal
+                },
             };
             match build(&options) {
                 Ok(report) => {

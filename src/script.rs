@@ -108,6 +108,11 @@ pub fn is_no_end(c: char) -> bool {
 /// need a glyph, and a missing one is no reason to warn.
 pub fn is_invisible(c: char) -> bool {
     use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+    let u = c as u32;
+    // most text: ASCII, Latin-1 before the soft hyphen, the CJK blocks
+    if u < 0xAD || (0x2E80..0xFE00).contains(&u) {
+        return false;
+    }
     c.general_category() == GeneralCategory::Format
         || matches!(c as u32, 0xFE00..=0xFE0F | 0xE0100..=0xE01EF | 0x034F)
 }

@@ -6,20 +6,41 @@ mod xhtml;
 
 use std::collections::BTreeSet;
 
-use crate::cover::CoverImage;
+use rayon::prelude::*;
+
+use crate::cover;
 use crate::error::Result;
 use crate::fonts::{Face, FontSet};
 use crate::model::{Book, ImageAsset, ImageFormat};
 use package::{Contents, Resource};
 use xhtml::TocEntry;
 
-/// Writes the book as an EPUB 3 file (returned as bytes) with the prepared `cover`.
-pub fn write(book: &Book, font_set: &FontSet, cover: &CoverImage) -> Result<Vec<u8>> {
+/// Writes the book as an EPUB 3 file (returned as bytes). The cover is drawn (or the
+/// author's image prepared) while the pages are written and the fonts cut.
+pub fn write(book: &Book, font_set: &FontSet) -> Result<Vec<u8>> {
+    let (cover, package) = rayon::join(|| cover::prepare(book), || pages_and_fonts(book, font_set));
+    let (pages, stylesheet, resources) = package?;
+    let archive = package::assemble(Contents {
+        meta: &book.metadata,
+        pages: &pages,
+        stylesheet: &stylesheet,
+        cover: &cover?,
+        resources: &resources,
+    })?;
+    archive.to_zip(book.metadata.modified)
+}
+
+/// The XHTML pages, the stylesheet and the other files (images, font subsets).
+fn pages_and_fonts(
+    book: &Book,
+    font_set: &FontSet,
+) -> Result<(Vec<xhtml::Page>, String, Vec<Resource>)> {
     let meta = &book.metadata;
     let (image_files, mut resources) = images(book);
     let links = xhtml::Links::new(book, image_files);
+    let cover_file = format!("cover.{}", cover::format_of(book).extension());
     let mut pages = vec![
-        xhtml::cover_page(meta, &package::cover_file(cover)),
+        xhtml::cover_page(meta, &cover_file),
         xhtml::title_page(meta),
     ];
     pages.extend((0..book.chapters.len()).map(|i| xhtml::chapter_page(book, i, &links)));
@@ -41,14 +62,7 @@ pub fn write(book: &Book, font_set: &FontSet, cover: &CoverImage) -> Result<Vec<
     let (fonts, font_faces) = web_fonts(&usage, font_set)?;
     resources.extend(fonts);
     let stylesheet = format!("{font_faces}\n{}", include_str!("style.css"));
-    let archive = package::assemble(Contents {
-        meta,
-        pages: &pages,
-        stylesheet: &stylesheet,
-        cover,
-        resources: &resources,
-    })?;
-    archive.to_zip(meta.modified)
+    Ok((pages, stylesheet, resources))
 }
 
 fn add_toc_text(entry: &TocEntry, usage: &mut fonts::Usage) {
@@ -142,8 +156,14 @@ fn web_fonts(usage: &fonts::Usage, font_set: &FontSet) -> Result<(Vec<Resource>,
             data,
         });
     };
-    for (&face, chars) in &usage.by_face {
-        if let Some(data) = fonts::subset(face.data(), 0, chars)? {
+    // each face cut on its own thread
+    let subsets: Vec<(Face, Option<Vec<u8>>)> = usage
+        .by_face
+        .par_iter()
+        .map(|(&face, chars)| Ok((face, fonts::subset(face.data(), 0, chars)?)))
+        .collect::<Result<_>>()?;
+    for (face, data) in subsets {
+        if let Some(data) = data {
             let (family, weight) = family(face);
             add(family, weight, face.stem(), data, "");
         }

@@ -13,7 +13,7 @@ use std::io::{self, Cursor, Read, Write};
 
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
 
-use super::xhtml::{escape, Page, TocEntry};
+use super::xhtml::{escape, Page, TocEntry, STYLESHEET};
 use crate::cover::CoverImage;
 use crate::error::{Error, Result};
 use crate::model::Metadata;
@@ -143,7 +143,10 @@ pub fn toc_name(language: &str) -> &'static str {
     }
 }
 
-/// Packages `contents` with epub-builder and repairs the result.
+/// Packages `contents` with epub-builder and repairs the result. epub-builder writes
+/// the OPF, the NCX and the nav; every other file is handed to it empty (it only lists
+/// them) and put in afterwards, so that nothing large is compressed into its ZIP only
+/// to be read back out.
 pub fn assemble(contents: Contents<'_>) -> Result<Archive> {
     let meta = contents.meta;
     let builder_error = |e: epub_builder::Error| Error::Internal(format!("epub-builder: {e}"));
@@ -163,28 +166,29 @@ pub fn assemble(contents: Contents<'_>) -> Result<Archive> {
     builder
         .set_modified_date(chrono::DateTime::from_timestamp(meta.modified, 0).unwrap_or_default());
     builder.set_uuid(package_uuid(&meta.identifier));
+    // the files' real contents, by their path in the ZIP
+    let mut files: Vec<(String, &[u8])> = Vec::new();
+    let empty: &[u8] = &[];
+    builder.stylesheet(empty).map_err(builder_error)?;
+    files.push((
+        format!("OEBPS/{STYLESHEET}"),
+        contents.stylesheet.as_bytes(),
+    ));
+    let cover = cover_file(contents.cover);
     builder
-        .stylesheet(contents.stylesheet.as_bytes())
+        .add_cover_image(&cover, empty, contents.cover.format.media_type())
         .map_err(builder_error)?;
-    builder
-        .add_cover_image(
-            cover_file(contents.cover),
-            contents.cover.data.as_slice(),
-            contents.cover.format.media_type(),
-        )
-        .map_err(builder_error)?;
+    files.push((format!("OEBPS/{cover}"), contents.cover.data.as_slice()));
     for resource in contents.resources {
         builder
-            .add_resource(
-                &resource.href,
-                resource.data.as_slice(),
-                resource.media_type,
-            )
+            .add_resource(&resource.href, empty, resource.media_type)
             .map_err(builder_error)?;
+        files.push((format!("OEBPS/{}", resource.href), resource.data.as_slice()));
     }
     let mut first_chapter = true;
     for page in contents.pages {
-        let mut content = EpubContent::new(page.href.as_str(), page.xhtml.as_bytes());
+        files.push((format!("OEBPS/{}", page.href), page.xhtml.as_bytes()));
+        let mut content = EpubContent::new(page.href.as_str(), empty);
         if let Some(entry) = page.toc.first() {
             content = content.title(entry.title.as_str());
             for child in &entry.children {
@@ -200,12 +204,17 @@ pub fn assemble(contents: Contents<'_>) -> Result<Archive> {
     let mut zipped = Vec::new();
     builder.generate(&mut zipped).map_err(builder_error)?;
     let mut archive = Archive::from_zip(&zipped)?;
+    for (path, data) in files {
+        if let Some((_, entry)) = archive.entries.iter_mut().find(|(p, _)| *p == path) {
+            *entry = data.to_vec();
+        }
+    }
     repair(&mut archive, meta);
     Ok(archive)
 }
 
 /// The cover image's file name in the package.
-pub fn cover_file(cover: &CoverImage) -> String {
+fn cover_file(cover: &CoverImage) -> String {
     format!("cover.{}", cover.format.extension())
 }
 

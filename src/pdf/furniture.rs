@@ -66,29 +66,31 @@ pub struct Furnish<'a> {
     pub book: &'a Book,
 }
 
-/// Every page's content, in order.
-pub fn render(pages: &[Page], f: &Furnish<'_>) -> Vec<PageContent> {
+/// Every page's content, in order (the pages' rows are moved into it).
+pub fn render(pages: Vec<Page>, f: &Furnish<'_>) -> Vec<PageContent> {
     let g = f.composer.geometry;
     let single = f.book.chapters.len() == 1;
-    let places = Places::new(pages, &g);
+    let places = Places::new(&pages, &g);
     let mut current_section: Option<String> = None;
     let mut current_chapter: Option<String> = None;
     let mut out = Vec::with_capacity(pages.len());
-    for (index, page) in pages.iter().enumerate() {
+    for (index, mut page) in pages.into_iter().enumerate() {
         let left = g.left(index);
         let mut content = PageContent::default();
         let mut first_section_here = None;
-        for (k, (start, row)) in page.rows.iter().enumerate() {
-            let top = g.top + *start as f32 * g.pitch;
-            place_row(row, top, left, &g, &mut content);
+        let (blank, starts_chapter) = (page.is_blank(), page.starts_chapter());
+        let tables: Vec<Option<(usize, usize)>> = page
+            .rows
+            .iter()
+            .map(|(_, r)| r.table.map(|t| t.id))
+            .collect();
+        for (k, (start, row)) in std::mem::take(&mut page.rows).into_iter().enumerate() {
+            let top = g.top + start as f32 * g.pitch;
             if let Some(toc) = &row.toc {
-                toc_entry(toc, row, top, left, f.composer, &places, &mut content);
+                toc_entry(toc, &row, top, left, f.composer, &places, &mut content);
             }
             let table = row.table.map(|t| t.id);
-            let next_in_table = page
-                .rows
-                .get(k + 1)
-                .is_some_and(|(_, next)| next.table.map(|t| t.id) == table);
+            let next_in_table = tables.get(k + 1).is_some_and(|&next| next == table);
             if row.table.is_some_and(|t| !t.last) && !next_in_table {
                 // a table broken by the page: close it here, it goes on overleaf
                 let y = top + row.height as f32 * g.pitch;
@@ -112,6 +114,7 @@ pub fn render(pages: &[Page], f: &Furnish<'_>) -> Vec<PageContent> {
                     _ => {}
                 }
             }
+            place_row(row, top, left, &g, &mut content);
         }
         for placed in &content.lines {
             for (area, link, elem) in link_areas(placed) {
@@ -121,12 +124,12 @@ pub fn render(pages: &[Page], f: &Furnish<'_>) -> Vec<PageContent> {
                 }
             }
         }
-        place_notes(page, f.notes, left, &g, &mut content);
+        place_notes(&page, f.notes, left, &g, &mut content);
         let number = index + 1;
-        if index > 0 && !page.is_blank() {
+        if index > 0 && !blank {
             let folio = f.composer.furniture(&number.to_string());
             content.lines.push(at(folio, left, g.folio_baseline()));
-            if !page.starts_chapter() {
+            if !starts_chapter {
                 let meta = &f.book.metadata;
                 let head = if number % 2 == 0 {
                     Some(
@@ -159,10 +162,10 @@ pub fn render(pages: &[Page], f: &Furnish<'_>) -> Vec<PageContent> {
 }
 
 /// A row's lines, rules, grounds and images at their place on the page.
-fn place_row(row: &Row, top: f32, left: f32, g: &Geometry, content: &mut PageContent) {
-    for l in &row.lines {
+fn place_row(row: Row, top: f32, left: f32, g: &Geometry, content: &mut PageContent) {
+    for l in row.lines {
         content.lines.push(PlacedLine {
-            line: l.line.clone(),
+            line: l.line,
             x: left + l.x,
             baseline: top + l.baseline,
         });

@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use crate::error::{Location, Result, Warning};
 use crate::fonts::FontSet;
 use crate::model::{Block, Book};
+use crate::progress::{Progress, Stage};
 use compose::{Composed, Composer};
 use emit::{Document, DocumentInfo, OutlineEntry, Print};
 pub use geometry::{Geometry, PT_PER_MM};
@@ -43,17 +44,29 @@ pub struct Pdfs {
 
 /// Typesets the book into its PDFs; problems that do not stop the build (images too
 /// coarse for print) go to `warnings`.
-pub fn write(book: &Book, font_set: &FontSet, warnings: &mut Vec<Warning>) -> Result<Pdfs> {
+pub fn write(
+    book: &Book,
+    font_set: &FontSet,
+    progress: &Progress,
+    warnings: &mut Vec<Warning>,
+) -> Result<Pdfs> {
     let language = &book.metadata.language;
     let bank = FontBank::new(font_set, language);
     let geometry = Geometry::new(&book.pdf);
     let composer = Composer::new(&bank, geometry, &book.images, language);
+    progress.begin(Stage::Composing);
     let front = composer.front_matter(book);
     let chapters: Vec<Composed> = (0..book.chapters.len())
         .into_par_iter()
-        .map(|index| composer.chapter(book, index))
+        .map(|index| {
+            let chapter = composer.chapter(book, index);
+            progress.chapter_done();
+            chapter
+        })
         .collect();
     let merged = merge(std::iter::once(front).chain(chapters));
+    progress.end(Stage::Composing);
+    progress.begin(Stage::Paginating);
     let notes = Notes {
         bodies: merged.notes,
         pitch: composer.note_pitch(),
@@ -65,8 +78,11 @@ pub fn write(book: &Book, font_set: &FontSet, warnings: &mut Vec<Warning>) -> Re
         chapters_on_right: book.pdf.chapters_on_right,
     };
     let pages = paginate(merged.rows, &notes, settings);
+    let outline = outline(&pages, &geometry);
+    progress.end(Stage::Paginating);
+    progress.begin(Stage::Furnishing);
     let contents = furniture::render(
-        &pages,
+        pages,
         &furniture::Furnish {
             composer: &composer,
             notes: &notes,
@@ -83,7 +99,6 @@ pub fn write(book: &Book, font_set: &FontSet, warnings: &mut Vec<Warning>) -> Re
         time: meta.modified,
         identifier: meta.identifier.clone(),
     };
-    let outline = outline(&pages, &geometry);
     let image_uses = image_uses(book);
     let document = |print: Option<Print>| Document {
         pages: &contents,
@@ -96,11 +111,14 @@ pub fn write(book: &Book, font_set: &FontSet, warnings: &mut Vec<Warning>) -> Re
         info: &info,
         print,
     };
+    progress.end(Stage::Furnishing);
+    progress.begin(Stage::Emitting);
     let screen = emit::emit(&document(None), &mut Vec::new())?;
     let print = match &book.print {
         Some(options) => Some(emit::emit(&document(Some(Print::new(options))), warnings)?),
         None => None,
     };
+    progress.end(Stage::Emitting);
     Ok(Pdfs { screen, print })
 }
 

@@ -123,13 +123,13 @@ pub fn paginate(rows: Vec<Row>, notes: &Notes, settings: Settings) -> Vec<Page> 
             if let Some(part) = row.table.filter(|t| !t.header) {
                 if let Some(header) = headers.get(&part.id) {
                     // (an empty page always takes a header row)
-                    let _ = paginator.place(header);
+                    let _ = paginator.place(header.clone());
                 }
             }
         }
-        if paginator.place(&row) {
+        let Some(row) = paginator.place(row) else {
             continue;
-        }
+        };
         if paginator.page.rows.is_empty() {
             // does not fit even on an empty page: place it anyway
             paginator.force(row);
@@ -223,8 +223,8 @@ impl Paginator<'_> {
     }
 
     /// Places `row` if it fits with its notes (the last of them possibly split, keeping
-    /// at least two of its lines here).
-    fn place(&mut self, row: &Row) -> bool {
+    /// at least two of its lines here); gives it back if it does not.
+    fn place(&mut self, row: Row) -> Option<Row> {
         self.start_page();
         let used = self.page.used() + row.height;
         let body = used as f32 * self.settings.pitch;
@@ -242,13 +242,13 @@ impl Paginator<'_> {
             });
         }
         if body + self.notes.height(&parts) <= self.room() + 0.01 {
-            self.page.rows.push((used - row.height, row.clone()));
+            self.page.rows.push((used - row.height, row));
             self.page.notes = parts;
-            return true;
+            return None;
         }
         // split the last new note
         let Some(last) = parts.last().cloned().filter(|p| new.contains(&p.key)) else {
-            return false;
+            return Some(row);
         };
         let total = last.lines.end;
         for keep in (total.min(2)..total).rev() {
@@ -257,16 +257,16 @@ impl Paginator<'_> {
                 p.lines = 0..keep;
             }
             if keep > 0 && body + self.notes.height(&trial) <= self.room() + 0.01 {
-                self.page.rows.push((used - row.height, row.clone()));
+                self.page.rows.push((used - row.height, row));
                 self.page.notes = trial;
                 self.carry.push(NotePart {
                     key: last.key,
                     lines: keep..total,
                 });
-                return true;
+                return None;
             }
         }
-        false
+        Some(row)
     }
 
     fn force(&mut self, row: Row) {
@@ -317,10 +317,10 @@ impl Paginator<'_> {
         self.page = Page::default();
         self.carry = carried_in;
         self.carry.extend(leftover);
-        for row in &rows {
-            if !self.place(row) {
+        for row in rows {
+            if let Some(row) = self.place(row) {
                 let used = self.page.used();
-                self.page.rows.push((used, row.clone()));
+                self.page.rows.push((used, row));
             }
         }
         carried

@@ -284,6 +284,8 @@ pub fn read(path: &Path) -> Pages {
         let (mut font, mut size, mut leading, mut char_space, mut scale, mut rise) =
             (None::<&FontInfo>, 0.0f32, 0.0f32, 0.0f32, 1.0f32, 0.0f32);
         let mut marked: Vec<bool> = Vec::new();
+        // the /ActualText of the open marked-content sequences
+        let mut actual: Vec<Option<String>> = Vec::new();
         for op in &content.operations {
             let f = |i: usize| op.operands.get(i).map(number).unwrap_or(0.0);
             match op.operator.as_str() {
@@ -305,9 +307,35 @@ pub fn read(path: &Path) -> Pages {
                         == Some(b"Artifact".as_slice());
                     let outer = marked.last().copied().unwrap_or(false);
                     marked.push(artifact || outer);
+                    actual.push(
+                        op.operands
+                            .get(1)
+                            .and_then(|o| o.as_dict().ok())
+                            .and_then(|d| d.get(b"ActualText").ok())
+                            .and_then(|t| lopdf::decode_text_string(t).ok()),
+                    );
                 }
                 "EMC" => {
                     marked.pop();
+                    actual.pop();
+                }
+                // an image standing for text (a colour emoji): its actual text, where
+                // it is drawn
+                "Do" => {
+                    if let Some(Some(text)) = actual.last() {
+                        let ctm = *ctm_stack.last().unwrap();
+                        pages.glyphs.push(Glyph {
+                            page: index,
+                            x: ctm[4],
+                            x1: ctm[4] + ctm[0],
+                            y: height - ctm[5],
+                            size: ctm[3],
+                            font: String::new(),
+                            text: text.clone(),
+                            code: u32::MAX,
+                            artifact: marked.last().copied().unwrap_or(false),
+                        });
+                    }
                 }
                 "Tf" => {
                     font = op

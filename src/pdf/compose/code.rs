@@ -67,7 +67,7 @@ impl Setter<'_, '_> {
                 end += 1;
             }
             let run: String = chars[start..end].iter().collect();
-            for g in bank.shape(font, &run, true) {
+            for g in bank.shape(font, &run, true).iter() {
                 glyphs.push(PlacedGlyph {
                     font,
                     size,
@@ -75,7 +75,7 @@ impl Setter<'_, '_> {
                     x: x + g.dx * size,
                     dy: g.dy * size,
                     advance: g.advance * size,
-                    text: g.text,
+                    text: g.text.clone(),
                     marks: Marks::default(),
                     elem,
                 });
@@ -118,14 +118,14 @@ impl Setter<'_, '_> {
                 let mark = bank.shape(font, CONTINUATION, true);
                 line.glyphs.splice(
                     0..0,
-                    mark.into_iter().map(|g| PlacedGlyph {
+                    mark.iter().map(|g| PlacedGlyph {
                         font,
                         size,
                         id: g.id,
                         x: g.dx * size,
                         dy: g.dy * size,
                         advance: g.advance * size,
-                        text: g.text,
+                        text: g.text.clone(),
                         marks: Marks::default(),
                         elem: ElemId::ARTIFACT,
                     }),

@@ -206,20 +206,21 @@ impl Composer<'_> {
         if let Some(line) = one_line(text) {
             return line;
         }
+        // the most phrases that fit, then (for one long phrase) the most characters:
+        // each found by bisection, so a title of thousands of characters costs a few
+        // trials, not thousands
         let phrases: Vec<&str> = text.split_whitespace().collect();
-        for keep in (1..phrases.len()).rev() {
-            if let Some(line) = one_line(&format!("{}{ELLIPSIS}", phrases[..keep].join(" "))) {
-                return line;
-            }
+        let with_phrases =
+            |keep: usize| one_line(&format!("{}{ELLIPSIS}", phrases[..keep].join(" ")));
+        if let Some(line) = longest_fit(phrases.len().saturating_sub(1), with_phrases) {
+            return line;
         }
         let chars: Vec<char> = text.chars().collect();
-        for keep in (1..chars.len()).rev() {
+        let with_chars = |keep: usize| {
             let cut: String = chars[..keep].iter().collect();
-            if let Some(line) = one_line(&format!("{}{ELLIPSIS}", cut.trim_end())) {
-                return line;
-            }
-        }
-        Line::default()
+            one_line(&format!("{}{ELLIPSIS}", cut.trim_end()))
+        };
+        longest_fit(chars.len().saturating_sub(1), with_chars).unwrap_or_default()
     }
 
     /// A page number in a table of contents: body type, flush right at `right`,
@@ -237,6 +238,24 @@ impl Composer<'_> {
             .next()
             .unwrap_or_default()
     }
+}
+
+/// The result for the largest `keep` in `1..=most` for which `fit` gives one (the
+/// trials fit up to some count and not beyond), by bisection.
+fn longest_fit<T>(most: usize, fit: impl Fn(usize) -> Option<T>) -> Option<T> {
+    let (mut lo, mut hi) = (1, most);
+    let mut best = None;
+    while lo <= hi {
+        let mid = (lo + hi) / 2;
+        match fit(mid) {
+            Some(found) => {
+                best = Some(found);
+                lo = mid + 1;
+            }
+            None => hi = mid - 1,
+        }
+    }
+    best
 }
 
 #[cfg(test)]

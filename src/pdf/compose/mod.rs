@@ -76,6 +76,25 @@ struct Frame {
     in_list: bool,
 }
 
+impl Frame {
+    /// The frame narrowed by `left` and `right`; deep nesting stops indenting once the
+    /// frame would be narrower than [`MIN_FRAME_EMS`] ems of `size`, so nothing is ever
+    /// set beyond the measure.
+    fn inset(self, left: f32, right: f32, size: f32) -> Frame {
+        if self.width - left - right < MIN_FRAME_EMS * size {
+            return self;
+        }
+        Frame {
+            left: self.left + left,
+            width: self.width - left - right,
+            ..self
+        }
+    }
+}
+
+/// The narrowest a quote or list may make the text, in ems.
+const MIN_FRAME_EMS: f32 = 10.0;
+
 /// Scale of footnote type to body type.
 const NOTE_SCALE: f32 = 0.8;
 /// Scale of table and caption type to body type.
@@ -486,11 +505,7 @@ impl<'c, 'a> Setter<'c, 'a> {
                 }
                 Block::Quote(inner) => {
                     let inset = 2.0 * self.c.body_size();
-                    let quote = Frame {
-                        left: frame.left + inset,
-                        width: (frame.width - 2.0 * inset).max(8.0 * self.c.body_size()),
-                        ..frame
-                    };
+                    let quote = frame.inset(inset, inset, self.c.body_size());
                     let elem = self.tree.add(Role::BlockQuote, parent);
                     self.blocks(inner, quote, elem, after_heading);
                 }
@@ -607,9 +622,8 @@ impl<'c, 'a> Setter<'c, 'a> {
         let inset = if frame.in_list { 2.0 * size } else { 0.0 };
         let depth = (frame.left / (2.0 * size)).round() as usize;
         let inner = Frame {
-            left: frame.left + inset,
-            width: (frame.width - inset).max(8.0 * size),
             in_list: true,
+            ..frame.inset(inset, 0.0, size)
         };
         let list_elem = self.tree.add(Role::L, parent);
         for (i, item) in list.items.iter().enumerate() {

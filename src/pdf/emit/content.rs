@@ -249,26 +249,29 @@ impl Writer<'_> {
         if lines.is_empty() {
             return;
         }
-        let mut bitmaps: Vec<(ElemId, &str, [f32; 6])> = Vec::new();
+        // colour glyphs, drawn after the text, each with the text it stands for
+        let mut bitmaps: Vec<(ElemId, String, &str, [f32; 6])> = Vec::new();
         self.content.begin_text();
-        let mut font: Option<(String, f32)> = None;
+        let mut font: Option<(&str, f32)> = None;
         for placed in lines {
             let mut run = Run::default();
             for g in &placed.line.glyphs {
-                let Some((name, code)) = fonts.code(g.font, g.id) else {
+                let Some(shown) = fonts.glyph(g.font, g.id) else {
                     // a colour bitmap glyph: drawn as an image after the text
                     if let Some((name, b)) = images.glyph(g.font, g.id) {
                         let x = placed.x + g.x + b.left * g.size;
                         let y = self.height - placed.baseline + g.dy + b.bottom * g.size;
                         bitmaps.push((
                             g.elem,
+                            g.text.to_text(),
                             name,
                             [b.width * g.size, 0.0, 0.0, b.height * g.size, x, y],
                         ));
                     }
                     continue;
                 };
-                let actual = fonts.actual_text(g.font, g.id, &g.text);
+                let (name, code) = (shown.name, shown.code);
+                let actual = shown.actual_text(&g.text);
                 let x = placed.x + g.x;
                 let y = self.height - placed.baseline + g.dy;
                 let matrix = if italic(g) {
@@ -280,9 +283,7 @@ impl Writer<'_> {
                 let same_run = actual.is_none()
                     && !run.actual
                     && self.open == Some(Open::of(g.elem))
-                    && font
-                        .as_ref()
-                        .is_some_and(|(n, s)| n == name && *s == g.size)
+                    && font == Some((name, g.size))
                     && run.continues(matrix);
                 if !same_run {
                     run.flush(&mut self.content);
@@ -290,21 +291,25 @@ impl Writer<'_> {
                         Some(text) => self.begin_actual(g.elem, text),
                         None => self.begin(g.elem),
                     }
-                    if font.as_ref() != Some(&(name.to_string(), g.size)) {
+                    if font != Some((name, g.size)) {
                         self.content.set_font(Name(name.as_bytes()), g.size);
-                        font = Some((name.to_string(), g.size));
+                        font = Some((name, g.size));
                     }
                     run.start(matrix, g.size);
                     run.actual = actual.is_some();
                 }
-                run.push(code, x, fonts.width(g.font, g.id));
+                run.push(code, x, shown.width);
             }
             run.flush(&mut self.content);
         }
         self.end();
         self.content.end_text();
-        for (elem, name, matrix) in bitmaps {
-            self.begin(elem);
+        for (elem, text, name, matrix) in bitmaps {
+            if text.is_empty() {
+                self.begin(elem);
+            } else {
+                self.begin_actual(elem, &text);
+            }
             self.content.save_state();
             self.content.transform(matrix);
             self.content.x_object(Name(name.as_bytes()));

@@ -9,9 +9,11 @@
 //! set, so two different subsets never share a name. Colour bitmap fonts (emoji) are
 //! not embedded: their glyphs are drawn as images.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
+use rustc_hash::FxHashMap as HashMap;
+
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo};
 use pdf_writer::writers::Resources;
 use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str};
 use rayon::prelude::*;
@@ -26,13 +28,40 @@ struct Embedded {
     key: FontKey,
     /// Resource name, e.g. `F1`.
     name: String,
-    /// Glyph id → code in the content stream.
-    codes: HashMap<u16, u16>,
-    /// Glyph id → width in thousandths of an em, as written in `/W`.
-    widths: HashMap<u16, f32>,
-    /// Glyph id → the text `/ToUnicode` gives it.
-    texts: HashMap<u16, GlyphText>,
+    /// By glyph id (tables as long as the highest glyph id used, looked up for every
+    /// glyph of the book): the code in the content stream (`u32::MAX` for none), the
+    /// width in thousandths of an em as written in `/W`, and the text `/ToUnicode`
+    /// gives it.
+    codes: Vec<u32>,
+    widths: Vec<f32>,
+    texts: Vec<GlyphText>,
     font_ref: Ref,
+}
+
+/// How a glyph is shown in a content stream.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a> {
+    /// The font's resource name.
+    pub name: &'a str,
+    /// The glyph's code.
+    pub code: u16,
+    /// Its width in thousandths of an em, as the viewer sees it.
+    pub width: f32,
+    /// The text `/ToUnicode` gives it.
+    pub mapped: &'a GlyphText,
+}
+
+impl Shown<'_> {
+    /// The `/ActualText` the glyph needs where it stands for `text`: when that is
+    /// several characters, or other text than `/ToUnicode` gives.
+    pub fn actual_text(&self, text: &GlyphText) -> Option<String> {
+        match text {
+            GlyphText::None => None,
+            GlyphText::Str(s) => Some(s.to_string()),
+            GlyphText::Char(_) if self.mapped != text => Some(text.to_text()),
+            GlyphText::Char(_) => None,
+        }
+    }
 }
 
 /// The fonts of a document, embedded.
@@ -45,31 +74,19 @@ impl Fonts {
         self.fonts.iter().find(|f| f.key == key)
     }
 
-    /// The resource name and the code of glyph `id` of `key`; `None` for a glyph drawn
-    /// as an image (a colour bitmap font).
-    pub fn code(&self, key: FontKey, id: u16) -> Option<(&str, u16)> {
+    /// How glyph `id` of `key` is shown: its font's resource name, its code, its width
+    /// and the text `/ToUnicode` gives it; `None` for a glyph drawn as an image (a colour
+    /// bitmap font).
+    pub fn glyph(&self, key: FontKey, id: u16) -> Option<Shown<'_>> {
         let font = self.get(key)?;
-        Some((font.name.as_str(), *font.codes.get(&id)?))
-    }
-
-    /// The glyph's advance as the viewer sees it, in thousandths of an em.
-    pub fn width(&self, key: FontKey, id: u16) -> f32 {
-        self.get(key)
-            .and_then(|f| f.widths.get(&id))
-            .copied()
-            .unwrap_or(0.0)
-    }
-
-    /// The `/ActualText` a glyph needs: when it stands for several characters, or for
-    /// other text than `/ToUnicode` gives its glyph.
-    pub fn actual_text(&self, key: FontKey, id: u16, text: &GlyphText) -> Option<String> {
-        let mapped = self.get(key)?.texts.get(&id);
-        match text {
-            GlyphText::None => None,
-            GlyphText::Str(s) => Some(s.to_string()),
-            GlyphText::Char(_) if mapped != Some(text) => Some(text.to_text()),
-            GlyphText::Char(_) => None,
-        }
+        let i = usize::from(id);
+        let code = *font.codes.get(i)?;
+        (code != u32::MAX).then(|| Shown {
+            name: font.name.as_str(),
+            code: code as u16,
+            width: font.widths[i],
+            mapped: &font.texts[i],
+        })
     }
 
     /// Writes `/Font << /F1 … >>` into page resources.
@@ -83,18 +100,20 @@ impl Fonts {
 
 /// Every glyph each font draws, with the first text it stands for.
 fn used_glyphs(doc: &Document<'_>) -> BTreeMap<FontKey, BTreeMap<u16, GlyphText>> {
-    let mut used: BTreeMap<FontKey, BTreeMap<u16, GlyphText>> = BTreeMap::new();
+    let mut used: HashMap<FontKey, HashMap<u16, GlyphText>> = HashMap::default();
     for page in doc.pages {
         for placed in &page.lines {
             for g in &placed.line.glyphs {
                 let entry = used.entry(g.font).or_default().entry(g.id).or_default();
-                if entry.is_empty() {
+                if entry.is_empty() && !g.text.is_empty() {
                     *entry = g.text.clone();
                 }
             }
         }
     }
-    used
+    used.into_iter()
+        .map(|(key, glyphs)| (key, glyphs.into_iter().collect()))
+        .collect()
 }
 
 /// A font program cut down for embedding.
@@ -165,8 +184,8 @@ fn program(
         (subset_bytes, ProgramKind::TrueType, None)
     };
     let per_em = 1000.0 / f32::from(face.units_per_em());
-    let mut codes = HashMap::new();
-    let mut widths = HashMap::new();
+    let mut codes = HashMap::default();
+    let mut widths = HashMap::default();
     for &gid in glyphs.keys() {
         let sub = new_gid.get(&gid).copied().unwrap_or(0);
         let code = cid_of
@@ -364,17 +383,25 @@ pub fn embed(doc: &Document<'_>, pdf: &mut Pdf, next: &mut impl FnMut() -> Ref) 
         let cmap = deflate(cmap.as_bytes());
         pdf.stream(cmap_ref, &cmap).filter(Filter::FlateDecode);
 
-        let texts = p.glyphs.into_iter().collect();
+        let size = p.glyphs.keys().max().map_or(0, |&g| usize::from(g) + 1);
+        let mut codes = vec![u32::MAX; size];
+        let mut widths = vec![0.0; size];
+        let mut texts = vec![GlyphText::None; size];
+        for (gid, text) in p.glyphs {
+            let i = usize::from(gid);
+            codes[i] = u32::from(p.codes[&gid]);
+            widths[i] = p.widths[&gid];
+            texts[i] = text;
+        }
         fonts.push(Embedded {
             key: p.key,
             name,
-            codes: p.codes,
-            widths: p.widths,
+            codes,
+            widths,
             texts,
             font_ref,
         });
     }
-    let _ = UnicodeCmap::<u16>::new;
     Ok(Fonts { fonts })
 }
 

@@ -104,7 +104,7 @@ pub fn embed(
                     l.line
                         .glyphs
                         .iter()
-                        .any(|g| fonts.code(g.font, g.id).is_none())
+                        .any(|g| fonts.glyph(g.font, g.id).is_none())
                 })
             }));
     if needs_srgb {
@@ -143,7 +143,7 @@ pub fn embed(
         .iter()
         .flat_map(|p| &p.lines)
         .flat_map(|l| &l.line.glyphs)
-        .filter(|g| fonts.code(g.font, g.id).is_none())
+        .filter(|g| fonts.glyph(g.font, g.id).is_none())
         .map(|g| (g.font, g.id))
         .collect();
     drawn.sort();

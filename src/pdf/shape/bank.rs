@@ -1,9 +1,11 @@
 //! The fonts of a build, ready to shape with: rustybuzz faces, their shaping plans, and
 //! what has been learnt about them (the blank halves of punctuation, shaped single
-//! characters). Shared by every thread that sets text, so its caches are locked.
+//! characters). Shared by every thread that sets text: its caches are read-mostly
+//! locks, filled on first use.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
+
+use rustc_hash::FxHashMap as HashMap;
 
 use rustybuzz::{script, Direction, Feature, Language, Script, ShapePlan, UnicodeBuffer};
 
@@ -36,6 +38,9 @@ pub struct UnitGlyph {
     pub text: GlyphText,
 }
 
+/// A cache filled on first use and read by every thread.
+type Cache<K, V> = RwLock<HashMap<K, V>>;
+
 /// A glyph drawn as a picture (colour emoji), placed in em relative to the pen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bitmap {
@@ -62,17 +67,21 @@ struct Loaded<'a> {
     units_per_em: f32,
     /// Plans by [script][halt].
     plans: [[OnceLock<ShapePlan>; 2]; 2],
-    blanks: Mutex<HashMap<char, (f32, f32)>>,
+    blanks: Cache<char, (f32, f32)>,
     /// Single characters shaped on their own (ideographs, marks): most of a book.
-    singles: Mutex<HashMap<(char, bool), Vec<UnitGlyph>>>,
+    singles: Cache<(char, bool), Arc<[UnitGlyph]>>,
     /// Horizontal ink extents of glyphs, in em.
-    ink: Mutex<HashMap<u16, (f32, f32)>>,
+    ink: Cache<u16, (f32, f32)>,
 }
 
 /// The fonts of a build.
 pub struct FontBank<'a> {
     fonts: Vec<(FontKey, Loaded<'a>)>,
     language: Language,
+    /// The font chosen for each single character of each face, and whether it has it.
+    chosen: Cache<(Face, char), (FontKey, bool)>,
+    /// The one glyph a single character of a face is set in (most of a book).
+    single: Cache<(Face, char, bool), Option<(FontKey, UnitGlyph)>>,
 }
 
 impl<'a> FontBank<'a> {
@@ -102,9 +111,9 @@ impl<'a> FontBank<'a> {
                         units_per_em: face.units_per_em() as f32,
                         face,
                         plans: Default::default(),
-                        blanks: Mutex::default(),
-                        singles: Mutex::default(),
-                        ink: Mutex::default(),
+                        blanks: RwLock::default(),
+                        singles: RwLock::default(),
+                        ink: RwLock::default(),
                     },
                 ))
             })
@@ -112,7 +121,12 @@ impl<'a> FontBank<'a> {
         let language = language
             .parse()
             .unwrap_or_else(|_| "zh-Hans".parse().expect("a valid tag"));
-        FontBank { fonts, language }
+        FontBank {
+            fonts,
+            language,
+            chosen: RwLock::default(),
+            single: RwLock::default(),
+        }
     }
 
     fn get(&self, key: FontKey) -> &Loaded<'a> {
@@ -141,15 +155,37 @@ impl<'a> FontBank<'a> {
     /// it has every character, else the regular serif (the monospace face has fewer
     /// characters), else the first installed font that has them all.
     pub fn font_for(&self, face: Face, text: &str) -> FontKey {
-        [FontKey::Bundled(face), FontKey::Bundled(Face::SerifRegular)]
+        self.choose(face, text).0
+    }
+
+    /// The font for `text` (see [`FontBank::font_for`]) and whether it has every
+    /// character; a single character's choice is remembered.
+    pub fn choose(&self, face: Face, text: &str) -> (FontKey, bool) {
+        let mut chars = text.chars();
+        if let (Some(c), None) = (chars.next(), chars.next()) {
+            if let Some(&chosen) = read(&self.chosen).get(&(face, c)) {
+                return chosen;
+            }
+            let chosen = self.choose_uncached(face, text);
+            write(&self.chosen).insert((face, c), chosen);
+            return chosen;
+        }
+        self.choose_uncached(face, text)
+    }
+
+    fn choose_uncached(&self, face: Face, text: &str) -> (FontKey, bool) {
+        let found = [FontKey::Bundled(face), FontKey::Bundled(Face::SerifRegular)]
             .into_iter()
             .chain(
                 self.fonts
                     .iter()
                     .filter_map(|(key, _)| matches!(key, FontKey::Fallback(_)).then_some(*key)),
             )
-            .find(|&key| self.covers(key, text))
-            .unwrap_or(FontKey::Bundled(face))
+            .find(|&key| self.covers(key, text));
+        match found {
+            Some(key) => (key, true),
+            None => (FontKey::Bundled(face), false),
+        }
     }
 
     /// Whether `key` has a glyph for every visible character of `text`.
@@ -162,7 +198,7 @@ impl<'a> FontBank<'a> {
     /// the pen (a Latin letter may overhang its advance box a little).
     pub fn ink(&self, key: FontKey, id: u16) -> (f32, f32) {
         let f = self.get(key);
-        if let Some(&extent) = lock(&f.ink).get(&id) {
+        if let Some(&extent) = read(&f.ink).get(&id) {
             return extent;
         }
         let scale = 1.0 / f.units_per_em;
@@ -176,7 +212,7 @@ impl<'a> FontBank<'a> {
             },
             |b| (f32::from(b.x_min) * scale, f32::from(b.x_max) * scale),
         );
-        lock(&f.ink).insert(id, extent);
+        write(&f.ink).insert(id, extent);
         extent
     }
 
@@ -261,25 +297,45 @@ impl<'a> FontBank<'a> {
 
     /// Shapes `text` in `key` (Latin script when `latin`, else Han), at 1 em. A single
     /// character is shaped once per build and remembered.
-    pub fn shape(&self, key: FontKey, text: &str, latin: bool) -> Vec<UnitGlyph> {
+    pub fn shape(&self, key: FontKey, text: &str, latin: bool) -> Arc<[UnitGlyph]> {
         let mut chars = text.chars();
         let (Some(c), None) = (chars.next(), chars.next()) else {
-            return self.shape_uncached(key, text, latin, false);
+            return self.shape_uncached(key, text, latin, false).into();
         };
         let f = self.get(key);
-        if let Some(glyphs) = lock(&f.singles).get(&(c, latin)) {
+        if let Some(glyphs) = read(&f.singles).get(&(c, latin)) {
             return glyphs.clone();
         }
-        let glyphs = self.shape_uncached(key, text, latin, false);
-        lock(&f.singles).insert((c, latin), glyphs.clone());
+        let glyphs: Arc<[UnitGlyph]> = self.shape_uncached(key, text, latin, false).into();
+        write(&f.singles).insert((c, latin), glyphs.clone());
         glyphs
+    }
+
+    /// The font and the one glyph character `c` is set in when the style asks for
+    /// `face` (Latin script when `latin`), if one font has it and shapes it into one
+    /// glyph: the common case, answered from one cache.
+    pub fn single(&self, face: Face, c: char, latin: bool) -> Option<(FontKey, UnitGlyph)> {
+        if let Some(found) = read(&self.single).get(&(face, c, latin)) {
+            return found.clone();
+        }
+        let mut buf = [0u8; 4];
+        let text = c.encode_utf8(&mut buf);
+        let found = match self.choose(face, text) {
+            (key, true) => match &self.shape(key, text, latin)[..] {
+                [g] => Some((key, g.clone())),
+                _ => None,
+            },
+            _ => None,
+        };
+        write(&self.single).insert((face, c, latin), found.clone());
+        found
     }
 
     /// The blank (left, right) parts of a full-width punctuation mark, in em, from the
     /// font's `halt` (half-width) feature: what the designer says may be taken away.
     pub fn blanks(&self, key: FontKey, c: char) -> (f32, f32) {
         let f = self.get(key);
-        if let Some(&b) = lock(&f.blanks).get(&c) {
+        if let Some(&b) = read(&f.blanks).get(&c) {
             return b;
         }
         let mut buf = [0u8; 4];
@@ -294,14 +350,20 @@ impl<'a> FontBank<'a> {
             }
             _ => (0.0, 0.0),
         };
-        lock(&f.blanks).insert(c, b);
+        write(&f.blanks).insert(c, b);
         b
     }
 }
 
-/// Locks a cache; a cache poisoned by a panic elsewhere is still a valid cache.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
+/// Reads a cache (threads read at once; a cache poisoned by a panic elsewhere is still
+/// a valid cache).
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Writes to a cache.
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

@@ -18,12 +18,14 @@ mod split;
 
 use std::collections::HashMap;
 
+use smallvec::SmallVec;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::breaks;
 use super::tags::ElemId;
 use crate::fonts::Face;
 use crate::script::{class, is_invisible, Class};
+use bank::UnitGlyph;
 pub use bank::{Bitmap, FontBank, FontKey};
 
 /// The text a glyph stands for, for copy and paste and search.
@@ -169,8 +171,8 @@ pub enum Piece {
 /// An unbreakable unit, shaped.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Atom {
-    /// Its glyphs.
-    pub glyphs: Vec<Glyph>,
+    /// Its glyphs (most atoms have one).
+    pub glyphs: SmallVec<[Glyph; 1]>,
     /// Their font.
     pub font: FontKey,
     /// Type size in points.
@@ -260,7 +262,7 @@ pub struct Items {
 fn gap_glyph(bank: &FontBank<'_>, atom: &Atom, c: char, text: char) -> Option<SpaceGlyph> {
     let mut buf = [0u8; 4];
     let glyphs = bank.shape(atom.font, c.encode_utf8(&mut buf), c.is_ascii());
-    match glyphs.as_slice() {
+    match &glyphs[..] {
         [g] if g.id != 0 => Some(SpaceGlyph {
             font: atom.font,
             id: g.id,
@@ -339,6 +341,17 @@ impl<'p> Text<'p> {
         let mut before = Before::default();
         for piece in pieces {
             match piece {
+                Piece::Text(text, style) if text.chars().all(stands_alone) => {
+                    // most text: every character a cluster of its own
+                    for c in text.chars() {
+                        if c.is_whitespace() && c != '\u{a0}' {
+                            before.space = true;
+                        } else {
+                            t.text.push(c);
+                            t.chars.push((*style, std::mem::take(&mut before)));
+                        }
+                    }
+                }
                 Piece::Text(text, style) => {
                     for grapheme in text.graphemes(true) {
                         let emoji = grapheme.chars().count() > 1 && is_emoji_sequence(grapheme);
@@ -372,6 +385,20 @@ impl<'p> Text<'p> {
         }
         t
     }
+}
+
+/// A character that is a grapheme cluster of its own whatever surrounds it and draws
+/// something (ASCII and Latin-1 letters, ideographs, kana, CJK punctuation, full-width
+/// forms): text made only of these needs no segmentation.
+fn stands_alone(c: char) -> bool {
+    matches!(c as u32,
+        0x20..=0x7E
+        | 0xA0..=0xAC | 0xAE..=0x2FF
+        | 0x3000..=0x3029 | 0x3030..=0x3098 | 0x309B..=0x30FF
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+        | 0xFF01..=0xFF9D
+        | 0x2010..=0x2027 | 0x2030..=0x205E
+        | 0x20000..=0x3FFFF)
 }
 
 /// Whether a grapheme cluster of several characters is an emoji sequence (a ZWJ
@@ -477,13 +504,16 @@ pub fn shape_with_indent(
 /// `——` or `……` pair is one atom, and every grapheme cluster is kept whole.
 fn drafts(text: &Text<'_>, chars: &[char], allowed: &[bool]) -> Vec<Draft> {
     // the first character index of every grapheme cluster
-    let mut cluster_start = vec![false; chars.len() + 1];
-    let mut index = 0;
-    for grapheme in text.text.graphemes(true) {
-        cluster_start[index] = true;
-        index += grapheme.chars().count();
+    let mut cluster_start = vec![true; chars.len() + 1];
+    if !chars.iter().copied().all(stands_alone) {
+        cluster_start.fill(false);
+        let mut index = 0;
+        for grapheme in text.text.graphemes(true) {
+            cluster_start[index] = true;
+            index += grapheme.chars().count();
+        }
+        cluster_start[chars.len()] = true;
     }
-    cluster_start[chars.len()] = true;
     let mut drafts: Vec<Draft> = Vec::new();
     for (i, &c) in chars.iter().enumerate() {
         let (style, before) = text.chars[i];
@@ -523,15 +553,30 @@ fn drafts(text: &Text<'_>, chars: &[char], allowed: &[bool]) -> Vec<Draft> {
 fn make_atom(bank: &FontBank<'_>, text: &str, class: Class, style: Style) -> Atom {
     let first = text.chars().next().unwrap_or(' ');
     let latin = class == Class::Latin;
-    let runs = font_runs(bank, style.face, text);
-    let font = runs.first().map_or(FontKey::Bundled(style.face), |r| r.0);
-    let glyphs: Vec<Glyph> = runs
-        .iter()
-        .flat_map(|(font, range)| {
-            bank.shape(*font, &text[range.clone()], latin)
-                .into_iter()
-                .map(move |g| (*font, range.start, g))
-        })
+    let mut chars = text.chars();
+    let one = match (chars.next(), chars.next()) {
+        (Some(c), None) => bank.single(style.face, c, latin),
+        _ => None,
+    };
+    // (font, offset of its run, glyph)
+    type Shaped = SmallVec<[(FontKey, usize, UnitGlyph); 1]>;
+    let (font, shaped): (FontKey, Shaped) = match one {
+        Some((font, g)) => (font, smallvec::smallvec![(font, 0, g)]),
+        None => {
+            let runs = font_runs(bank, style.face, text);
+            let font = runs.first().map_or(FontKey::Bundled(style.face), |r| r.0);
+            let shaped = runs
+                .iter()
+                .flat_map(|(font, range)| {
+                    let shaped = bank.shape(*font, &text[range.clone()], latin);
+                    (0..shaped.len()).map(move |i| (*font, range.start, shaped[i].clone()))
+                })
+                .collect();
+            (font, shaped)
+        }
+    };
+    let glyphs: SmallVec<[Glyph; 1]> = shaped
+        .into_iter()
         .map(|(font, start, g)| Glyph {
             font,
             id: g.id,
@@ -601,8 +646,7 @@ fn font_runs(
     face: Face,
     text: &str,
 ) -> Vec<(FontKey, std::ops::Range<usize>)> {
-    let font = bank.font_for(face, text);
-    if bank.covers(font, text) {
+    if let (font, true) = bank.choose(face, text) {
         return vec![(font, 0..text.len())];
     }
     let mut runs: Vec<(FontKey, std::ops::Range<usize>)> = Vec::new();
@@ -611,8 +655,7 @@ fn font_runs(
         _ => runs.push((font, start..end)),
     };
     for (start, grapheme) in text.grapheme_indices(true) {
-        let font = bank.font_for(face, grapheme);
-        if bank.covers(font, grapheme) {
+        if let (font, true) = bank.choose(face, grapheme) {
             push(font, start, start + grapheme.len());
         } else {
             // no font has the whole cluster (a modifier after a letter): each character
@@ -642,7 +685,7 @@ fn make_ruby(bank: &FontBank<'_>, base: &str, annotation: &str, style: Style) ->
     let font = bank.font_for(style.face, annotation);
     let mut over: Vec<Glyph> = bank
         .shape(font, annotation, latin)
-        .into_iter()
+        .iter()
         .map(|g| Glyph {
             font,
             id: g.id,
@@ -652,7 +695,7 @@ fn make_ruby(bank: &FontBank<'_>, base: &str, annotation: &str, style: Style) ->
             dy: g.dy * small,
             cluster: g.cluster,
             ink: NO_INK,
-            text: g.text,
+            text: g.text.clone(),
         })
         .collect();
     let over_width: f32 = over.iter().map(|g| g.advance).sum();

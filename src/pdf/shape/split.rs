@@ -3,6 +3,8 @@
 //! in the text's language), addresses after their delimiters and long numbers between
 //! digit groups (emergency breaks), and, as a last resort, between any two characters.
 
+use smallvec::SmallVec;
+
 use super::{Atom, FontBank, Gap, Items, SpaceGlyph};
 
 /// The cost of breaking at a hyphenation point (TeX's `\hyphenpenalty`).
@@ -137,7 +139,7 @@ pub fn push_latin(items: &mut Items, gap: Gap, atom: Atom, text: &str, bank: &Fo
 /// its text); returns the pieces with the offset each starts at.
 pub fn split_atom(atom: &Atom, offsets: &[u32]) -> Vec<(Atom, u32)> {
     let mut pieces: Vec<(Atom, u32)> = Vec::new();
-    let mut current: Vec<super::Glyph> = Vec::new();
+    let mut current: SmallVec<[super::Glyph; 1]> = SmallVec::new();
     let mut start = 0;
     for g in &atom.glyphs {
         let cluster_start = !g.text.is_empty();
@@ -165,7 +167,7 @@ pub fn split_atom(atom: &Atom, offsets: &[u32]) -> Vec<(Atom, u32)> {
 }
 
 /// A piece of `atom` holding `glyphs`.
-fn piece(atom: &Atom, glyphs: Vec<super::Glyph>) -> Atom {
+fn piece(atom: &Atom, glyphs: SmallVec<[super::Glyph; 1]>) -> Atom {
     let text: String = glyphs.iter().map(|g| g.text.to_text()).collect();
     let first = text.chars().next().unwrap_or(atom.ends.0);
     let last = text.chars().last().unwrap_or(atom.ends.1);
