@@ -24,6 +24,10 @@ pub struct CoverImage {
     pub data: Vec<u8>,
     /// JPEG (the author's picture) or PNG (a drawn cover).
     pub format: CoverFormat,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
 }
 
 /// The encoding of a cover image.
@@ -57,11 +61,19 @@ impl CoverFormat {
 /// cover.
 pub fn prepare(book: &Book) -> Result<CoverImage> {
     let format = format_of(book);
-    let data = match &book.cover {
+    let (data, (width, height)) = match &book.cover {
         Some(source) => from_image(source)?,
-        None => draw(&book.metadata).to_png(),
+        None => {
+            let canvas = draw(&book.metadata);
+            (canvas.to_png(), canvas.size())
+        }
     };
-    Ok(CoverImage { data, format })
+    Ok(CoverImage {
+        data,
+        format,
+        width,
+        height,
+    })
 }
 
 /// The encoding the book's cover will have: JPEG for the author's picture, PNG for a
@@ -74,8 +86,9 @@ pub fn format_of(book: &Book) -> CoverFormat {
 }
 
 /// Reads the author's cover: PNG, JPEG or WebP, scaled to fit 1600×2560, re-encoded as
-/// JPEG (which also drops every metadata block the original carried).
-pub fn from_image(source: &CoverSource) -> Result<Vec<u8>> {
+/// JPEG (which also drops every metadata block the original carried); with its size in
+/// pixels.
+pub fn from_image(source: &CoverSource) -> Result<(Vec<u8>, (u32, u32))> {
     let at = || Location::file(&source.display);
     let bytes = std::fs::read(&source.path)
         .map_err(|e| Error::io(&source.display, "read the cover image", e))?;
@@ -109,7 +122,8 @@ pub fn from_image(source: &CoverSource) -> Result<Vec<u8>> {
     } else {
         image
     };
-    Ok(encode(&flatten(image)))
+    let size = (image.width(), image.height());
+    Ok((encode(&flatten(image)), size))
 }
 
 /// The image on a white background, without alpha.
@@ -157,6 +171,11 @@ impl Canvas {
             height,
             pixels: vec![0; (width * height) as usize],
         }
+    }
+
+    /// Width and height in pixels.
+    pub fn size(&self) -> (u32, u32) {
+        (self.width, self.height)
     }
 
     /// Puts `ink` at `coverage` (0–1) on a pixel, keeping whatever covers it more.

@@ -18,9 +18,10 @@ static SANS_BOLD: &[u8] = include_bytes!("../fonts/NotoSansCJKsc-Bold.otf");
 static MONO: &[u8] = include_bytes!("../fonts/NotoSansMonoCJKsc-Regular.otf");
 
 /// One of the bundled faces, each a subset of Noto CJK SC (see `fonts/README.md`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Face {
     /// Noto Serif CJK SC Regular: body text.
+    #[default]
     SerifRegular,
     /// Noto Serif CJK SC Bold: `**strong**` text.
     SerifBold,

@@ -97,40 +97,36 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let path = |suffix: &str| options.out_dir.join(format!("{stem}.{suffix}"));
     let want_epub = formats.contains(&Format::Epub);
     let want_pdf = formats.contains(&Format::Pdf);
-    // the EPUB and the PDF are independent: made side by side
+    // the EPUB's pages and fonts and the typeset book are made side by side; the EPUB
+    // is finished with the printed pages' places (always typeset, so the EPUB is the
+    // same whichever formats are asked for)
     let mut pdf_warnings = Vec::new();
-    let (epub, pdfs) = rayon::join(
-        || -> Result<Option<Vec<u8>>> {
+    let (prepared, typeset) = rayon::join(
+        || -> Result<Option<epub::Prepared>> {
             if !want_epub {
                 return Ok(None);
             }
             progress.begin(Stage::Epub);
-            let epub = epub::write(&book, &font_set)?;
+            let prepared = epub::prepare(&book, &font_set)?;
             progress.end(Stage::Epub);
-            Ok(Some(epub))
+            Ok(Some(prepared))
         },
-        || -> Result<Option<pdf::Pdfs>> {
-            if !want_pdf {
-                return Ok(None);
-            }
-            Ok(Some(pdf::write(
-                &book,
-                &font_set,
-                &progress,
-                &mut pdf_warnings,
-            )?))
-        },
+        || pdf::write(&book, &font_set, want_pdf, &progress, &mut pdf_warnings),
     );
-    let (epub, pdfs) = (epub?, pdfs?);
+    let (prepared, typeset) = (prepared?, typeset?);
     warnings.extend(pdf_warnings);
     if options.strict && !warnings.is_empty() {
         return Err(error::Error::Strict(warnings));
     }
+    let epub = match prepared {
+        Some(prepared) => Some(epub::finish(prepared, &book, &typeset.pages)?),
+        None => None,
+    };
     let mut outputs = Vec::new();
     if let Some(data) = epub {
         outputs.push((path("epub"), data));
     }
-    if let Some(pdfs) = pdfs {
+    if let Some(pdfs) = typeset.pdfs {
         outputs.push((path("pdf"), pdfs.screen));
         if let Some(print) = pdfs.print {
             outputs.push((path("print.pdf"), print));

@@ -156,6 +156,87 @@ pub struct Metadata {
     pub publisher: Option<String>,
     /// A short description (blurb).
     pub description: Option<String>,
+    /// The ISBN-13, 13 digits without hyphens (checked).
+    pub isbn: Option<String>,
+    /// The series the book belongs to.
+    pub series: Option<Series>,
+    /// Subjects (categories, keywords), for stores and catalogues.
+    pub subjects: Vec<String>,
+    /// The rights statement (copyright line).
+    pub rights: Option<String>,
+    /// People credited besides the authors.
+    pub contributors: Vec<Contributor>,
+}
+
+/// A series of books.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Its name.
+    pub name: String,
+    /// The book's place in it, as written (`2`, `2.5`).
+    pub position: Option<String>,
+}
+
+/// Someone credited besides the authors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contributor {
+    /// The name as credited.
+    pub name: String,
+    /// What they did.
+    pub role: Role,
+}
+
+/// What a contributor did, as a MARC relator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Translator (`trl`).
+    Translator,
+    /// Editor (`edt`).
+    Editor,
+    /// Illustrator (`ill`).
+    Illustrator,
+    /// Cover designer (`cov`).
+    CoverDesigner,
+    /// Photographer (`pht`).
+    Photographer,
+    /// Author of an introduction or foreword (`aui`).
+    Introduction,
+    /// Annotator (`ann`).
+    Annotator,
+    /// Narrator (`nrt`).
+    Narrator,
+    /// Any other contributor (`ctb`).
+    Contributor,
+}
+
+impl Role {
+    /// Every role, by the name `book.toml` gives it.
+    pub const NAMES: [(&'static str, Role); 9] = [
+        ("translator", Role::Translator),
+        ("editor", Role::Editor),
+        ("illustrator", Role::Illustrator),
+        ("cover-designer", Role::CoverDesigner),
+        ("photographer", Role::Photographer),
+        ("introduction", Role::Introduction),
+        ("annotator", Role::Annotator),
+        ("narrator", Role::Narrator),
+        ("contributor", Role::Contributor),
+    ];
+
+    /// The MARC relator code.
+    pub fn marc(self) -> &'static str {
+        match self {
+            Role::Translator => "trl",
+            Role::Editor => "edt",
+            Role::Illustrator => "ill",
+            Role::CoverDesigner => "cov",
+            Role::Photographer => "pht",
+            Role::Introduction => "aui",
+            Role::Annotator => "ann",
+            Role::Narrator => "nrt",
+            Role::Contributor => "ctb",
+        }
+    }
 }
 
 impl Metadata {
@@ -173,6 +254,11 @@ impl Metadata {
             modified: 0,
             publisher: None,
             description: None,
+            isbn: None,
+            series: None,
+            subjects: Vec::new(),
+            rights: None,
+            contributors: Vec::new(),
         }
     }
 
@@ -181,6 +267,28 @@ impl Metadata {
     pub fn title_phrases(&self) -> Vec<&str> {
         self.title.split_whitespace().collect()
     }
+}
+
+/// A place in the book where a printed page can begin: what the PDF tells the EPUB so
+/// that the EPUB can mark the print edition's page breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The title page of a book of several chapters.
+    TitlePage,
+    /// Entry `n` of the table of contents of a book of several chapters (0: its
+    /// heading).
+    Contents(usize),
+    /// Before the `offset`-th counted character ([`crate::script::is_counted`]) of
+    /// block `block` of chapter `chapter`. Blocks are numbered in document order from
+    /// 0, the blocks inside quotes and list items included, footnotes left out.
+    Text {
+        /// The chapter's index.
+        chapter: usize,
+        /// The block's number in the chapter.
+        block: usize,
+        /// Counted characters of the block before the place.
+        offset: usize,
+    },
 }
 
 /// The author's cover image, checked to exist inside the book folder.

@@ -117,6 +117,19 @@ pub fn is_invisible(c: char) -> bool {
         || matches!(c as u32, 0xFE00..=0xFE0F | 0xE0100..=0xE01EF | 0x034F)
 }
 
+/// Whether `c` counts as a character of the text when a place in a block is given as a
+/// count of characters: whitespace and invisible characters do not (a line break may
+/// swallow a space, and the PDF drops format characters), so the EPUB and the PDF count
+/// the same characters for the same text.
+pub fn is_counted(c: char) -> bool {
+    !c.is_whitespace() && !is_invisible(c)
+}
+
+/// How many characters of `text` count (see [`is_counted`]).
+pub fn counted_len(text: &str) -> usize {
+    text.chars().filter(|&c| is_counted(c)).count()
+}
+
 /// A character a book cannot hold: a control character other than tab and line feed,
 /// or a noncharacter (U+FFFE, U+FFFF, U+FDD0–U+FDEF and their kin in every plane),
 /// which XML forbids or reserves.

@@ -197,7 +197,7 @@ fn links_footnotes_and_structure_in_the_epub() {
         "<blockquote>",
         "<pre><code class=\"language-rust\">",
         "<table>",
-        "<th scope=\"col\" class=\"right\">",
+        "<th scope=\"col\" class=\"right short\">",
         "<hr/>",
         "<figure>",
     ] {

@@ -90,6 +90,8 @@ fn heading_ids_are_unique_across_the_book() {
     let n = ids.len();
     ids.sort();
     ids.dedup();
-    assert_eq!(ids.len(), n);
-    assert_eq!(n, 6, "one id per heading");
+    assert_eq!(ids.len(), n, "ids are unique: {ids:?}");
+    // besides the markers of the printed pages' starts
+    let headings = ids.iter().filter(|id| !id.starts_with("page-")).count();
+    assert_eq!(headings, 6, "one id per heading");
 }

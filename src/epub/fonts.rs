@@ -1,126 +1,134 @@
 //! Web-font subsets for the EPUB: each bundled face cut down to the characters the
-//! book's XHTML actually sets in it.
+//! XHTML writer recorded under it ([`super::xhtml::Writer`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 use crate::fonts::Face;
 
+/// A set of characters: one bit per code point, grown as needed (a book's text
+/// touches a few thousand code points, most of them in one block).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CharSet {
+    words: Vec<u64>,
+}
+
+impl CharSet {
+    /// Adds `c`.
+    pub fn insert(&mut self, c: char) {
+        let (word, bit) = (c as usize / 64, c as usize % 64);
+        if word >= self.words.len() {
+            self.words.resize(word + 1, 0);
+        }
+        self.words[word] |= 1 << bit;
+    }
+
+    /// Whether `c` is in the set.
+    pub fn contains(&self, c: char) -> bool {
+        let (word, bit) = (c as usize / 64, c as usize % 64);
+        self.words.get(word).is_some_and(|w| w & (1 << bit) != 0)
+    }
+
+    /// Adds every character of `other`.
+    pub fn union_with(&mut self, other: &CharSet) {
+        if other.words.len() > self.words.len() {
+            self.words.resize(other.words.len(), 0);
+        }
+        for (mine, theirs) in self.words.iter_mut().zip(&other.words) {
+            *mine |= theirs;
+        }
+    }
+
+    /// The characters, in code point order.
+    pub fn iter(&self) -> impl Iterator<Item = char> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, &word)| {
+            (0..64)
+                .filter(move |bit| word & (1 << bit) != 0)
+                .filter_map(move |bit| char::from_u32((i * 64 + bit) as u32))
+        })
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.words.iter().all(|&w| w == 0)
+    }
+}
+
 /// Which characters each face has to draw.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Usage {
-    /// Characters per bundled face.
-    pub by_face: BTreeMap<Face, BTreeSet<char>>,
+    by_face: BTreeMap<Face, CharSet>,
+    emphasis: bool,
 }
 
 impl Usage {
-    /// Adds the text of an XHTML document we rendered, attributing each character to the
-    /// face the stylesheet sets it in: code in the monospace face, headings in the sans
-    /// face, `strong`/`b` in the bold serif, everything else in the regular serif. The
-    /// `<head>` is not displayed.
-    pub fn add_xhtml(&mut self, xhtml: &str) {
-        let mut stack: Vec<String> = Vec::new();
-        let mut rest = xhtml;
-        while !rest.is_empty() {
-            if let Some(tag_body) = rest.strip_prefix('<') {
-                let end = tag_body.find('>').map_or(tag_body.len(), |i| i + 1);
-                let tag = &tag_body[..end.saturating_sub(1)];
-                rest = &tag_body[end.min(tag_body.len())..];
-                if tag.starts_with('?') || tag.starts_with('!') {
-                    continue;
-                }
-                if let Some(name) = tag.strip_prefix('/') {
-                    if let Some(pos) = stack.iter().rposition(|n| n == name.trim()) {
-                        stack.truncate(pos);
-                    }
-                } else if !tag.ends_with('/') {
-                    let name = tag.split_whitespace().next().unwrap_or_default();
-                    stack.push(name.to_string());
-                }
-                continue;
-            }
-            let end = rest.find('<').unwrap_or(rest.len());
-            let text = &rest[..end];
-            rest = &rest[end..];
-            if stack.iter().any(|n| n == "head") {
-                continue;
-            }
-            let face = face_for(&stack);
-            self.add_text(face, &unescape(text));
-        }
-    }
-
-    /// Adds text set in `face`.
+    /// Adds text set in `face` (control characters draw nothing).
     pub fn add_text(&mut self, face: Face, text: &str) {
         let set = self.by_face.entry(face).or_default();
-        set.extend(text.chars().filter(|c| !c.is_control()));
-    }
-}
-
-fn face_for(stack: &[String]) -> Face {
-    if stack.iter().any(|n| n == "code" || n == "pre") {
-        Face::Mono
-    } else if stack
-        .iter()
-        .any(|n| matches!(n.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6"))
-    {
-        Face::SansBold
-    } else if stack.iter().any(|n| n == "strong" || n == "b") {
-        Face::SerifBold
-    } else {
-        Face::SerifRegular
-    }
-}
-
-/// Decodes the character references our own XHTML writer produces.
-fn unescape(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let semi = rest[amp..].find(';').map_or(rest.len(), |i| amp + i);
-        let entity = &rest[amp + 1..semi];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => entity
-                .strip_prefix("#x")
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[(semi + 1).min(rest.len())..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[amp + 1..];
-            }
+        for c in text.chars().filter(|c| !c.is_control()) {
+            set.insert(c);
         }
     }
-    out.push_str(rest);
-    out
+
+    /// Emphasis dots are drawn (the marks font is needed).
+    pub fn add_emphasis(&mut self) {
+        self.emphasis = true;
+    }
+
+    /// Whether emphasis dots are drawn.
+    pub fn has_emphasis(&self) -> bool {
+        self.emphasis
+    }
+
+    /// Adds everything `other` records.
+    pub fn merge(&mut self, other: &Usage) {
+        self.emphasis |= other.emphasis;
+        for (face, chars) in &other.by_face {
+            self.by_face.entry(*face).or_default().union_with(chars);
+        }
+    }
+
+    /// The faces used, with their characters.
+    pub fn faces(&self) -> impl Iterator<Item = (Face, &CharSet)> {
+        self.by_face
+            .iter()
+            .filter(|(_, chars)| !chars.is_empty())
+            .map(|(face, chars)| (*face, chars))
+    }
+
+    /// The characters set in `face`, in code point order.
+    #[cfg(test)]
+    pub fn chars(&self, face: Face) -> impl Iterator<Item = char> + '_ {
+        self.by_face.get(&face).into_iter().flat_map(|s| s.iter())
+    }
+
+    /// Every character shown, whatever its face.
+    pub fn all(&self) -> CharSet {
+        let mut all = CharSet::default();
+        for chars in self.by_face.values() {
+            all.union_with(chars);
+        }
+        all
+    }
 }
 
 /// A font file cut down to the glyphs of `chars` (plus .notdef), keeping a Unicode cmap
 /// so that a reading system can use it as a web font. Characters the font lacks are
 /// skipped. Returns `None` when the font has none of them.
-pub fn subset(data: &[u8], index: u32, chars: &BTreeSet<char>) -> Result<Option<Vec<u8>>> {
+pub fn subset(
+    data: &[u8],
+    index: u32,
+    chars: impl IntoIterator<Item = char>,
+) -> Result<Option<Vec<u8>>> {
     let face = ttf_parser::Face::parse(data, index)
         .map_err(|e| Error::Internal(format!("reading a font to subset: {e}")))?;
-    let mut glyphs: BTreeSet<u16> = chars
-        .iter()
-        .filter_map(|&c| face.glyph_index(c).map(|g| g.0))
+    let mut glyphs: Vec<u16> = chars
+        .into_iter()
+        .filter_map(|c| face.glyph_index(c).map(|g| g.0))
+        .filter(|&g| g != 0)
         .collect();
-    glyphs.remove(&0);
+    glyphs.sort_unstable();
+    glyphs.dedup();
     if glyphs.is_empty() {
         return Ok(None);
     }
@@ -133,22 +141,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn characters_are_attributed_to_faces() {
-        let mut usage = Usage::default();
-        usage.add_xhtml(
-            "<?xml version=\"1.0\"?><html><head><title>题目</title></head><body>\
-             <h1 id=\"a\">标<span>题</span></h1><p>正文&amp;<strong>粗</strong><br/>后</p></body></html>",
-        );
-        let get = |f| usage.by_face.get(&f).cloned().unwrap_or_default();
-        assert_eq!(get(Face::SansBold), "标题".chars().collect());
-        assert_eq!(get(Face::SerifBold), "粗".chars().collect());
-        assert_eq!(get(Face::SerifRegular), "正文&后".chars().collect());
+    fn char_sets_hold_any_code_point() {
+        let mut set = CharSet::default();
+        for c in ['a', '中', '😀', '\u{10FFFD}'] {
+            set.insert(c);
+        }
+        assert!(set.contains('中') && !set.contains('文'));
+        assert_eq!(set.iter().collect::<String>(), "a中😀\u{10FFFD}");
+        let mut other = CharSet::default();
+        other.insert('b');
+        set.union_with(&other);
+        assert_eq!(set.iter().count(), 5);
     }
 
     #[test]
     fn subset_keeps_a_cmap_for_the_characters() {
-        let chars: BTreeSet<char> = "镇江高新区，“”A1".chars().collect();
-        let bytes = subset(Face::SerifRegular.data(), 0, &chars)
+        let chars = "镇江高新区，“”A1".chars();
+        let bytes = subset(Face::SerifRegular.data(), 0, chars.clone())
             .unwrap()
             .unwrap();
         assert!(bytes.len() < 120_000, "{}", bytes.len());
@@ -158,10 +167,5 @@ mod tests {
         }
         assert!(face.glyph_index('的').is_none());
         assert_eq!(face.number_of_glyphs(), 11);
-    }
-
-    #[test]
-    fn unescape_our_references() {
-        assert_eq!(unescape("a&amp;b&lt;&#x4E2D;&#25991;&zz"), "a&b<中文&zz");
     }
 }

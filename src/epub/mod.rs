@@ -1,36 +1,69 @@
 //! The `epub` stage: document model → EPUB 3 (XHTML pages, web-font subsets, package).
 
 mod fonts;
+mod metadata;
 mod package;
+mod pagebreaks;
 mod xhtml;
-
-use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 
-use crate::cover;
+use crate::cover::{self, CoverImage};
 use crate::error::Result;
 use crate::fonts::{Face, FontSet};
-use crate::model::{Book, ImageAsset, ImageFormat};
+use crate::model::{Book, ImageAsset, ImageFormat, Place};
 use package::{Contents, Resource};
 use xhtml::TocEntry;
 
-/// Writes the book as an EPUB 3 file (returned as bytes). The cover is drawn (or the
-/// author's image prepared) while the pages are written and the fonts cut.
-pub fn write(book: &Book, font_set: &FontSet) -> Result<Vec<u8>> {
+/// An EPUB made but for the print edition's page breaks: its pages, stylesheet, files
+/// and cover.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pages: Vec<xhtml::Page>,
+    stylesheet: String,
+    resources: Vec<Resource>,
+    cover: CoverImage,
+}
+
+/// Writes the book's pages, cuts its fonts and prepares its cover (drawn, or the
+/// author's image), side by side.
+pub fn prepare(book: &Book, font_set: &FontSet) -> Result<Prepared> {
     let (cover, package) = rayon::join(|| cover::prepare(book), || pages_and_fonts(book, font_set));
-    let (pages, stylesheet, resources) = package?;
+    let (mut pages, stylesheet, resources) = package?;
+    let cover = cover?;
+    let cover_file = format!("cover.{}", cover.format.extension());
+    let cover_page = xhtml::cover_page(&book.metadata, &cover_file, cover.width, cover.height);
+    pages.insert(0, cover_page);
+    Ok(Prepared {
+        pages,
+        stylesheet,
+        resources,
+        cover,
+    })
+}
+
+/// The EPUB file: `prepared` with a marker where each page of the print edition begins
+/// (`print_pages[n]` is where page `n + 1` begins) and a page-list, packaged.
+pub fn finish(
+    mut prepared: Prepared,
+    book: &Book,
+    print_pages: &[Option<Place>],
+) -> Result<Vec<u8>> {
+    let targets = pagebreaks::mark(&mut prepared.pages, print_pages);
+    let page_list = pagebreaks::page_list_nav(&targets, &book.metadata.language);
     let archive = package::assemble(Contents {
         meta: &book.metadata,
-        pages: &pages,
-        stylesheet: &stylesheet,
-        cover: &cover?,
-        resources: &resources,
+        pages: &prepared.pages,
+        stylesheet: &prepared.stylesheet,
+        cover: &prepared.cover,
+        resources: &prepared.resources,
+        page_list: &page_list,
     })?;
     archive.to_zip(book.metadata.modified)
 }
 
-/// The XHTML pages, the stylesheet and the other files (images, font subsets).
+/// The XHTML pages (but the cover), the stylesheet and the other files (images, font
+/// subsets).
 fn pages_and_fonts(
     book: &Book,
     font_set: &FontSet,
@@ -38,23 +71,26 @@ fn pages_and_fonts(
     let meta = &book.metadata;
     let (image_files, mut resources) = images(book);
     let links = xhtml::Links::new(book, image_files);
-    let cover_file = format!("cover.{}", cover::format_of(book).extension());
-    let mut pages = vec![
-        xhtml::cover_page(meta, &cover_file),
-        xhtml::title_page(meta),
-    ];
-    pages.extend((0..book.chapters.len()).map(|i| xhtml::chapter_page(book, i, &links)));
+    let mut pages = vec![xhtml::title_page(meta)];
+    if book.chapters.len() > 1 {
+        pages.push(xhtml::contents_page(
+            book,
+            package::toc_name(&meta.language),
+        ));
+    }
+    let chapters: Vec<xhtml::Page> = (0..book.chapters.len())
+        .into_par_iter()
+        .map(|i| xhtml::chapter_page(book, i, &links))
+        .collect();
+    pages.extend(chapters);
 
     let mut usage = fonts::Usage::default();
     for page in &pages {
-        usage.add_xhtml(&page.xhtml);
+        usage.merge(&page.usage);
     }
     // the nav document epub-builder writes: its heading, and the entries in body text
     usage.add_text(Face::SansBold, package::toc_name(&meta.language));
-    // the emphasis mark (CSS `text-emphasis: filled dot` draws U+2022 in the text's font)
-    if pages.iter().any(|p| p.xhtml.contains("<em>")) {
-        usage.add_text(Face::SerifRegular, "\u{2022}");
-    }
+    usage.add_text(Face::SerifRegular, &package::nav_text(&meta.language));
     for entry in pages.iter().flat_map(|p| &p.toc) {
         add_toc_text(entry, &mut usage);
     }
@@ -71,6 +107,9 @@ fn add_toc_text(entry: &TocEntry, usage: &mut fonts::Usage) {
         add_toc_text(child, usage);
     }
 }
+
+/// The character CSS `text-emphasis: filled dot` draws.
+const EMPHASIS_DOT: char = '\u{2022}';
 
 /// CSS family names of the bundled faces.
 fn family(face: Face) -> (&'static str, &'static str) {
@@ -157,10 +196,10 @@ fn web_fonts(usage: &fonts::Usage, font_set: &FontSet) -> Result<(Vec<Resource>,
         });
     };
     // each face cut on its own thread
-    let subsets: Vec<(Face, Option<Vec<u8>>)> = usage
-        .by_face
+    let faces: Vec<(Face, &fonts::CharSet)> = usage.faces().collect();
+    let subsets: Vec<(Face, Option<Vec<u8>>)> = faces
         .par_iter()
-        .map(|(&face, chars)| Ok((face, fonts::subset(face.data(), 0, chars)?)))
+        .map(|&(face, chars)| Ok((face, fonts::subset(face.data(), 0, chars.iter())?)))
         .collect::<Result<_>>()?;
     for (face, data) in subsets {
         if let Some(data) = data {
@@ -168,22 +207,45 @@ fn web_fonts(usage: &fonts::Usage, font_set: &FontSet) -> Result<(Vec<Resource>,
             add(family, weight, face.stem(), data, "");
         }
     }
+    // the emphasis dot (`text-emphasis: filled dot` draws U+2022 from the text's first
+    // font): the serif's bullet is a speck at the half size marks are drawn in, the
+    // sans bold's is a dot of the size printed books use
+    if usage.has_emphasis() {
+        if let Some(data) = fonts::subset(Face::SansBold.data(), 0, [EMPHASIS_DOT])? {
+            add(
+                "Inkstone Marks",
+                "100 900",
+                "marks",
+                data,
+                "  unicode-range: U+2022;\n",
+            );
+        }
+    }
     // installed fonts for what the bundled faces lack: one family, each file for the
     // characters it covers (unicode-range); colour bitmap fonts are left to the
     // reader's own emoji font
-    let used: BTreeSet<char> = usage.by_face.values().flatten().copied().collect();
-    let mut missing: BTreeSet<char> = font_set.missing.intersection(&used).copied().collect();
+    if font_set.missing.is_empty() {
+        return Ok((resources, css));
+    }
+    let used = usage.all();
+    let mut missing: Vec<char> = font_set
+        .missing
+        .iter()
+        .copied()
+        .filter(|&c| used.contains(c))
+        .collect();
     for (n, fallback) in font_set.fallbacks.iter().enumerate() {
         if !(fallback.embeddable && fallback.outlines) || missing.is_empty() {
             continue;
         }
         let face = ttf_parser::Face::parse(&fallback.data, fallback.index).ok();
-        let covered: BTreeSet<char> = missing
+        let covered: Vec<char> = missing
             .iter()
             .copied()
             .filter(|&c| face.as_ref().is_some_and(|f| f.glyph_index(c).is_some()))
             .collect();
-        if let Some(data) = fonts::subset(&fallback.data, fallback.index, &covered)? {
+        if let Some(data) = fonts::subset(&fallback.data, fallback.index, covered.iter().copied())?
+        {
             let range: Vec<String> = covered
                 .iter()
                 .map(|&c| format!("U+{:X}", c as u32))

@@ -13,7 +13,8 @@ use std::io::{self, Cursor, Read, Write};
 
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
 
-use super::xhtml::{escape, Page, TocEntry, STYLESHEET};
+use super::metadata::extra_metadata;
+use super::xhtml::{escape, Page, TocEntry, CONTENTS_PAGE, COVER_PAGE, STYLESHEET, TITLE_PAGE};
 use crate::cover::CoverImage;
 use crate::error::{Error, Result};
 use crate::model::Metadata;
@@ -132,6 +133,8 @@ pub struct Contents<'a> {
     pub cover: &'a CoverImage,
     /// Fonts and other files.
     pub resources: &'a [Resource],
+    /// The page-list nav (the print edition's pages), or nothing.
+    pub page_list: &'a str,
 }
 
 /// The name of the table of contents, in the book's language.
@@ -189,6 +192,14 @@ pub fn assemble(contents: Contents<'_>) -> Result<Archive> {
     for page in contents.pages {
         files.push((format!("OEBPS/{}", page.href), page.xhtml.as_bytes()));
         let mut content = EpubContent::new(page.href.as_str(), empty);
+        // the guide and the landmarks name the cover, title page and contents pages,
+        // so that Calibre and Kindle take the cover page for the cover
+        content = match page.href.as_str() {
+            COVER_PAGE => content.reftype(ReferenceType::Cover),
+            TITLE_PAGE => content.reftype(ReferenceType::TitlePage),
+            CONTENTS_PAGE => content.reftype(ReferenceType::Toc),
+            _ => content,
+        };
         if let Some(entry) = page.toc.first() {
             content = content.title(entry.title.as_str());
             for child in &entry.children {
@@ -209,7 +220,8 @@ pub fn assemble(contents: Contents<'_>) -> Result<Archive> {
             *entry = data.to_vec();
         }
     }
-    repair(&mut archive, meta);
+    let front = front_landmarks(contents.pages, &meta.language);
+    repair(&mut archive, meta, &front, contents.page_list);
     Ok(archive)
 }
 
@@ -238,8 +250,49 @@ const OPF: &str = "OEBPS/content.opf";
 const NAV: &str = "OEBPS/nav.xhtml";
 const NCX: &str = "OEBPS/toc.ncx";
 
-/// Rewrites what epub-builder gets wrong in the OPF, the nav and the NCX.
-fn repair(archive: &mut Archive, meta: &Metadata) {
+/// The landmark of a front-matter page: its `epub:type` and its name in `language`.
+fn landmark(href: &str, language: &str) -> Option<(&'static str, &'static str)> {
+    let zh = language.starts_with("zh");
+    match (href, zh) {
+        (COVER_PAGE, true) => Some(("cover", "封面")),
+        (COVER_PAGE, false) => Some(("cover", "Cover")),
+        (TITLE_PAGE, true) => Some(("titlepage", "书名页")),
+        (TITLE_PAGE, false) => Some(("titlepage", "Title page")),
+        (CONTENTS_PAGE, _) => Some(("toc", toc_name(language))),
+        _ => None,
+    }
+}
+
+/// Text of the nav document besides the table of contents: the landmarks' names and
+/// the page-list's numbers (set in the body face).
+pub fn nav_text(language: &str) -> String {
+    let mut text: String = [COVER_PAGE, TITLE_PAGE, CONTENTS_PAGE]
+        .iter()
+        .filter_map(|href| landmark(href, language))
+        .map(|(_, name)| name)
+        .collect();
+    text.push_str("0123456789");
+    text
+}
+
+/// Landmarks entries for the cover, the title page and the contents page (epub-builder
+/// lists only pages that are in the table of contents).
+fn front_landmarks(pages: &[Page], language: &str) -> String {
+    let mut entries = String::new();
+    for page in pages {
+        if let Some((kind, title)) = landmark(&page.href, language) {
+            entries.push_str(&format!(
+                "\n      <li><a epub:type=\"{kind}\" href=\"{}\">{title}</a></li>",
+                page.href
+            ));
+        }
+    }
+    entries
+}
+
+/// Rewrites what epub-builder gets wrong in the OPF, the nav and the NCX; adds the
+/// `front` matter's landmarks and the page-list to the nav.
+fn repair(archive: &mut Archive, meta: &Metadata, front: &str, page_list: &str) {
     let lang = escape(&meta.language);
     let identifier = escape(&meta.identifier);
     archive.rewrite(OPF, |opf| {
@@ -256,11 +309,13 @@ fn repair(archive: &mut Archive, meta: &Metadata) {
             opf.replace_range(start..start + end, "<dc:language");
         }
         opf = replace_element_text(&opf, "<dc:identifier id=\"epub-id-1\">", &identifier);
+        // the cover page is an SVG wrapper
+        opf = add_property(&opf, COVER_PAGE, "svg");
         opf.replacen(
             "    <meta property=\"dcterms:modified\">",
             &format!(
                 "{}    <meta property=\"dcterms:modified\">",
-                extra_metadata(meta)
+                extra_metadata(meta, !page_list.is_empty())
             ),
             1,
         )
@@ -277,13 +332,14 @@ fn repair(archive: &mut Archive, meta: &Metadata) {
             1,
         )
         .replacen(
-            "<nav epub:type = \"landmarks\">",
+            "<nav epub:type = \"landmarks\">\n    <ol>",
             &format!(
-                "<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\" aria-label=\"{}\">",
+                "<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\" aria-label=\"{}\">\n    <ol>{front}",
                 if meta.language.starts_with("zh") { "导航" } else { "Landmarks" }
             ),
             1,
         )
+        .replacen("</body>", &format!("{page_list}</body>"), 1)
     });
     archive.rewrite(NCX, |ncx| {
         ncx.replacen(
@@ -294,6 +350,25 @@ fn repair(archive: &mut Archive, meta: &Metadata) {
     });
 }
 
+/// Adds `property` to the manifest item of `href`.
+fn add_property(opf: &str, href: &str, property: &str) -> String {
+    let needle = format!("href=\"{href}\"");
+    let Some(at) = opf.find(&needle) else {
+        return opf.to_string();
+    };
+    let start = opf[..at].rfind('<').unwrap_or(at);
+    let end = opf[at..].find('>').map_or(opf.len(), |i| at + i);
+    let item = &opf[start..end];
+    let item = match item.find("properties=\"") {
+        Some(p) => {
+            let value = p + "properties=\"".len();
+            format!("{}{property} {}", &item[..value], &item[value..])
+        }
+        None => item.replacen(&needle, &format!("{needle} properties=\"{property}\""), 1),
+    };
+    format!("{}{}{}", &opf[..start], item, &opf[end..])
+}
+
 /// Replaces the text of the element that starts with `open` (up to the next `<`).
 fn replace_element_text(xml: &str, open: &str, text: &str) -> String {
     let Some(start) = xml.find(open).map(|i| i + open.len()) else {
@@ -301,60 +376,6 @@ fn replace_element_text(xml: &str, open: &str, text: &str) -> String {
     };
     let end = xml[start..].find('<').map_or(xml.len(), |i| start + i);
     format!("{}{}{}", &xml[..start], text, &xml[end..])
-}
-
-/// Metadata epub-builder cannot write: subtitle, publisher, date and accessibility.
-fn extra_metadata(meta: &Metadata) -> String {
-    let mut xml = String::new();
-    let mut line = |s: String| {
-        xml.push_str("    ");
-        xml.push_str(&s);
-        xml.push('\n');
-    };
-    if let Some(subtitle) = &meta.subtitle {
-        line(format!(
-            "<dc:title id=\"subtitle\">{}</dc:title>",
-            escape(subtitle)
-        ));
-        line("<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>".into());
-    }
-    if let Some(publisher) = &meta.publisher {
-        line(format!(
-            "<dc:publisher>{}</dc:publisher>",
-            escape(publisher)
-        ));
-    }
-    if let Some(date) = &meta.date {
-        line(format!("<dc:date>{}</dc:date>", escape(date)));
-    }
-    for (property, value) in accessibility(meta) {
-        line(format!(
-            "<meta property=\"{property}\">{}</meta>",
-            escape(value)
-        ));
-    }
-    xml
-}
-
-/// Accessibility metadata (schema.org, as EPUB Accessibility 1.1 asks).
-fn accessibility(meta: &Metadata) -> Vec<(&'static str, &'static str)> {
-    let summary = if meta.language.starts_with("zh") {
-        "本书为可重排文本，有完整的目录和标题结构，阅读顺序与印刷版一致；封面图片附有文字说明；无闪烁、声音或动态内容。"
-    } else {
-        "Reflowable text with a full table of contents and heading structure, reading order as in print; the cover image has a text alternative; no flashing, sound or motion."
-    };
-    vec![
-        ("schema:accessMode", "textual"),
-        ("schema:accessMode", "visual"),
-        ("schema:accessModeSufficient", "textual"),
-        ("schema:accessibilityFeature", "structuralNavigation"),
-        ("schema:accessibilityFeature", "tableOfContents"),
-        ("schema:accessibilityFeature", "readingOrder"),
-        ("schema:accessibilityFeature", "alternativeText"),
-        ("schema:accessibilityFeature", "displayTransformability"),
-        ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary", summary),
-    ]
 }
 
 #[cfg(test)]
@@ -388,6 +409,9 @@ mod tests {
                 })
                 .into_iter()
                 .collect(),
+            usage: Default::default(),
+            stops: vec![],
+            body_end: 0,
         }
     }
 
@@ -399,8 +423,11 @@ mod tests {
             cover: &CoverImage {
                 data: b"jpeg".to_vec(),
                 format: crate::cover::CoverFormat::Jpeg,
+                width: 2,
+                height: 3,
             },
             resources: &[],
+            page_list: "<nav epub:type=\"page-list\"></nav>",
         })
         .unwrap()
     }
@@ -427,6 +454,19 @@ mod tests {
             "{opf}"
         );
         assert!(opf.contains("schema:accessibilitySummary"), "{opf}");
+        assert!(opf.contains(">printPageNumbers</meta>"), "{opf}");
+        assert!(
+            opf.contains("<meta property=\"pageBreakSource\">书 &amp; 名（PDF 版）</meta>"),
+            "{opf}"
+        );
+        assert!(
+            opf.contains("href=\"cover.xhtml\" properties=\"svg\""),
+            "{opf}"
+        );
+        assert!(a
+            .get("META-INF/com.apple.ibooks.display-options.xml")
+            .is_some());
+        assert!(opf.contains("<reference type=\"cover\""), "{opf}");
         let creators = opf.matches("<dc:creator").count();
         assert_eq!(creators, 2);
         // ids are unique
@@ -459,6 +499,14 @@ mod tests {
             "landmarks must not be empty: {nav}"
         );
         assert!(nav.contains("ch001.xhtml#s"), "{nav}");
+        assert!(
+            nav.contains("<nav epub:type=\"page-list\"></nav></body>"),
+            "{nav}"
+        );
+        assert!(
+            nav.contains("<li><a epub:type=\"cover\" href=\"cover.xhtml\">封面</a></li>"),
+            "{nav}"
+        );
         let ncx = String::from_utf8(a.get(NCX).unwrap().to_vec()).unwrap();
         assert!(
             ncx.contains("dtb:uid\" content=\"urn:isbn:9787000000000\""),

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use crate::error::{Location, Result, Warning};
 use crate::fonts::FontSet;
-use crate::model::{Block, Book};
+use crate::model::{Block, Book, Place};
 use crate::progress::{Progress, Stage};
 use compose::{Composed, Composer};
 use emit::{Document, DocumentInfo, OutlineEntry, Print};
@@ -32,6 +32,15 @@ pub use geometry::{Geometry, PT_PER_MM};
 use paginate::{paginate, Notes, Page, Settings};
 use shape::FontBank;
 use tags::{ElemId, Role, Tree};
+
+/// The typeset book: where its pages begin, and its PDFs when they were asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Typeset {
+    /// Where each page begins in the book (`None`: a blank page, or one of rules only).
+    pub pages: Vec<Option<Place>>,
+    /// The PDFs, unless only the pages were asked for.
+    pub pdfs: Option<Pdfs>,
+}
 
 /// The PDFs of a book.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,14 +51,17 @@ pub struct Pdfs {
     pub print: Option<Vec<u8>>,
 }
 
-/// Typesets the book into its PDFs; problems that do not stop the build (images too
-/// coarse for print) go to `warnings`.
+/// Typesets the book and, when `emit` is set, writes its PDFs; problems that do not
+/// stop the build (images too coarse for print) go to `warnings`. Without `emit` the
+/// book is still composed and paginated, for where its pages begin (the EPUB marks
+/// them).
 pub fn write(
     book: &Book,
     font_set: &FontSet,
+    emit: bool,
     progress: &Progress,
     warnings: &mut Vec<Warning>,
-) -> Result<Pdfs> {
+) -> Result<Typeset> {
     let language = &book.metadata.language;
     let bank = FontBank::new(font_set, language);
     let geometry = Geometry::new(&book.pdf);
@@ -78,8 +90,18 @@ pub fn write(
         chapters_on_right: book.pdf.chapters_on_right,
     };
     let pages = paginate(merged.rows, &notes, settings);
+    let places: Vec<Option<Place>> = pages
+        .iter()
+        .map(|p| p.rows.iter().find_map(|(_, row)| row.place))
+        .collect();
     let outline = outline(&pages, &geometry);
     progress.end(Stage::Paginating);
+    if !emit {
+        return Ok(Typeset {
+            pages: places,
+            pdfs: None,
+        });
+    }
     progress.begin(Stage::Furnishing);
     let contents = furniture::render(
         pages,
@@ -119,7 +141,10 @@ pub fn write(
         None => None,
     };
     progress.end(Stage::Emitting);
-    Ok(Pdfs { screen, print })
+    Ok(Typeset {
+        pages: places,
+        pdfs: Some(Pdfs { screen, print }),
+    })
 }
 
 /// The parts of the book put together: elements and links renumbered into one tree

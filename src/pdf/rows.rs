@@ -5,6 +5,7 @@
 
 use super::justify::Line;
 use super::tags::ElemId;
+use crate::model::Place;
 
 /// A line placed in a row: horizontal offset from the text block's left edge, baseline
 /// distance from the row's top.
@@ -129,6 +130,9 @@ pub struct Row {
     pub toc: Option<TocLink>,
     /// The first row of chapter `n`.
     pub chapter: Option<usize>,
+    /// Where in the book the row's text begins (a page beginning with this row begins
+    /// there).
+    pub place: Option<Place>,
 }
 
 impl Row {
@@ -167,6 +171,7 @@ impl Row {
                 break_before: true,
                 fills: self.fills.clone(),
                 table: self.table,
+                place: self.place,
                 ..Row::default()
             })
             .collect();
@@ -217,6 +222,7 @@ impl Row {
         let mut row = Row {
             new_page: false,
             anchor: None,
+            place: None,
             ..self.clone()
         };
         for l in &mut row.lines {

@@ -125,6 +125,11 @@ impl Tree {
         ElemId(self.elems.len() as u32 - 1)
     }
 
+    /// The element `id`.
+    pub fn get(&self, id: ElemId) -> Option<&Elem> {
+        self.elems.get(id.0 as usize)
+    }
+
     /// The element `id`, to set its attributes.
     pub fn get_mut(&mut self, id: ElemId) -> Option<&mut Elem> {
         self.elems.get_mut(id.0 as usize)

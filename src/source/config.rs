@@ -24,9 +24,18 @@ pub const BOOK_KEYS: &[&str] = &[
     "date",
     "publisher",
     "description",
+    "isbn",
+    "series",
+    "series_index",
+    "subjects",
+    "rights",
+    "contributors",
     "cover",
     "chapters",
 ];
+
+/// Keys allowed in each `[[book.contributors]]` entry (or `{ name, role }`).
+pub const CONTRIBUTOR_KEYS: &[&str] = &["name", "role"];
 
 /// Keys allowed under `[pdf]`.
 pub const PDF_KEYS: &[&str] = &[
@@ -138,10 +147,34 @@ pub struct BookTable {
     pub publisher: Option<String>,
     /// A short description of the book.
     pub description: Option<String>,
+    /// The ISBN-13 (hyphens and spaces allowed).
+    pub isbn: Option<Spanned<String>>,
+    /// The series the book belongs to.
+    pub series: Option<Spanned<String>>,
+    /// The book's number in the series.
+    pub series_index: Option<Spanned<f64>>,
+    /// Subjects for stores and catalogues.
+    #[serde(default)]
+    pub subjects: Vec<String>,
+    /// The rights statement.
+    pub rights: Option<String>,
+    /// People credited besides the authors, with their roles.
+    #[serde(default)]
+    pub contributors: Vec<Spanned<ContributorTable>>,
     /// Cover image, relative to `book.toml`.
     pub cover: Option<Spanned<String>>,
     /// Chapter files relative to `book.toml`, in reading order.
     pub chapters: Option<Vec<Spanned<String>>>,
+}
+
+/// A contributor: `{ name = "…", role = "translator" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContributorTable {
+    /// The name as credited.
+    pub name: String,
+    /// The role (see [`crate::model::Role::NAMES`]).
+    pub role: Spanned<String>,
 }
 
 /// A date as written in TOML: a string, or a bare TOML date/datetime.
@@ -215,15 +248,13 @@ fn check_keys(document: &DeTable<'_>, at: impl Fn(Range<usize>) -> Location) -> 
             if let (("pdf", "margins"), Some(margins)) =
                 ((name, inner_name), inner_value.get_ref().as_table())
             {
-                for (key, _) in margins.iter() {
-                    if !MARGIN_KEYS.contains(&key.get_ref().as_ref()) {
-                        return Err(unknown(
-                            &at(key.span()),
-                            key.get_ref(),
-                            "[pdf] margins",
-                            MARGIN_KEYS,
-                        ));
-                    }
+                check_inner_keys(margins, "[pdf] margins", MARGIN_KEYS, &at)?;
+            }
+            if let (("book", "contributors"), Some(entries)) =
+                ((name, inner_name), inner_value.get_ref().as_array())
+            {
+                for entry in entries.iter().filter_map(|e| e.get_ref().as_table()) {
+                    check_inner_keys(entry, "a contributor", CONTRIBUTOR_KEYS, &at)?;
                 }
             }
         }
@@ -234,6 +265,21 @@ fn check_keys(document: &DeTable<'_>, at: impl Fn(Range<usize>) -> Location) -> 
             "no [book] table",
             "start the file with [book] and a title = \"…\" line",
         ));
+    }
+    Ok(())
+}
+
+/// Rejects keys of an inline table (in `place`) other than `known`.
+fn check_inner_keys(
+    table: &DeTable<'_>,
+    place: &str,
+    known: &[&str],
+    at: &impl Fn(Range<usize>) -> Location,
+) -> Result<()> {
+    for (key, _) in table.iter() {
+        if !known.contains(&key.get_ref().as_ref()) {
+            return Err(unknown(&at(key.span()), key.get_ref(), place, known));
+        }
     }
     Ok(())
 }
@@ -251,7 +297,7 @@ fn unknown(location: &Location, name: &str, place: &str, known: &[&str]) -> Erro
 }
 
 /// The known name closest to `name`, when it is close enough to be a plausible typo.
-fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
         .map(|k| (strsim::jaro_winkler(name, k), *k))
@@ -295,6 +341,12 @@ identifier = "urn:isbn:9780000000000"
 date = 2021-11-30
 publisher = "出版社"
 description = "简介"
+isbn = "978-7-02-000220-7"
+series = "丛书"
+series_index = 2
+subjects = ["小说"]
+rights = "版权所有"
+contributors = [{ name = "丙", role = "translator" }]
 cover = "cover.png"
 chapters = ["a.md", "b.md"]
 
@@ -309,12 +361,17 @@ line_pitch = 1.6
         assert_eq!(t.book.authors, ["甲", "乙"]);
         assert_eq!(t.book.date.unwrap().get_ref().as_text(), "2021-11-30");
         assert_eq!(t.book.chapters.unwrap().len(), 2);
+        assert_eq!(
+            t.book.contributors[0].get_ref().role.get_ref(),
+            "translator"
+        );
+        assert_eq!(*t.book.series_index.unwrap().get_ref(), 2.0);
         assert!(
             matches!(t.pdf.page_size.unwrap().get_ref(), PageSizeValue::Preset(p) if p == "16开")
         );
         assert_eq!(*t.pdf.font_size.unwrap().get_ref(), 9.0);
         // every key the checker accepts is one serde knows (and the other way round)
-        assert_eq!(BOOK_KEYS.len(), 11);
+        assert_eq!(BOOK_KEYS.len(), 17);
     }
 
     #[test]
@@ -323,6 +380,18 @@ line_pitch = 1.6
         assert_eq!(
             e.to_string(),
             "book.toml:3: unknown key `author` in [book]; did you mean `authors`?"
+        );
+    }
+
+    #[test]
+    fn unknown_contributor_key_is_rejected() {
+        let e = parse_str(
+            "[book]\ntitle = \"x\"\ncontributors = [{ name = \"a\", rol = \"editor\" }]\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "book.toml:3: unknown key `rol` in a contributor; did you mean `role`?"
         );
     }
 

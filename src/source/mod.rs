@@ -5,6 +5,7 @@ mod html;
 mod images;
 mod markdown;
 mod settings;
+mod store;
 
 use std::fs;
 use std::io;
@@ -370,6 +371,11 @@ fn metadata(
         })?,
         None => date.as_ref().map_or(DEFAULT_MODIFIED, |(_, start)| *start),
     };
+    let isbn = table
+        .isbn
+        .as_ref()
+        .map(|v| store::isbn(v, at))
+        .transpose()?;
     let identifier = match &table.identifier {
         Some(id) if id.get_ref().trim().is_empty() => {
             return Err(Error::input(
@@ -379,8 +385,13 @@ fn metadata(
             ))
         }
         Some(id) => id.get_ref().trim().to_string(),
-        None => derived_identifier(&title, &table.authors, &language),
+        None => match &isbn {
+            Some(isbn) => format!("urn:isbn:{isbn}"),
+            None => derived_identifier(&title, &table.authors, &language),
+        },
     };
+    let series = store::series(table.series.as_ref(), table.series_index.as_ref(), at)?;
+    let contributors = store::contributors(&table.contributors, at)?;
     Ok(Metadata {
         title,
         subtitle: non_empty(table.subtitle),
@@ -397,6 +408,16 @@ fn metadata(
         modified,
         publisher: non_empty(table.publisher),
         description: non_empty(table.description),
+        isbn,
+        series,
+        subjects: table
+            .subjects
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        rights: non_empty(table.rights),
+        contributors,
     })
 }
 

@@ -132,6 +132,11 @@ pub fn body_text(xhtml: &str) -> String {
         Some((_, body)) => (body, true),
         None => (xhtml, false),
     };
+    // an SVG's title is its accessible name, not text on the page
+    let body = match (body.find("<svg"), body.find("</svg>")) {
+        (Some(start), Some(end)) => format!("{}{}", &body[..start], &body[end..]),
+        _ => body.to_string(),
+    };
     let mut out = String::new();
     for c in body.chars() {
         match c {

@@ -4,7 +4,7 @@
 
 use super::{shift, Composer, Setter, Setting, DISPLAY_LEADING};
 use crate::fonts::Face;
-use crate::model::{plain_text, Book, Heading};
+use crate::model::{plain_text, Book, Heading, Place};
 use crate::pdf::justify::{Align, Line};
 use crate::pdf::rows::{Anchor, Row, RowLine, TocLink};
 use crate::pdf::tags::{ElemId, Role};
@@ -51,6 +51,7 @@ impl Setter<'_, '_> {
             break_before: true,
             new_page: true,
             chapter_start: true,
+            place: Some(Place::TitlePage),
             ..Row::default()
         }]
     }
@@ -81,6 +82,7 @@ impl Setter<'_, '_> {
             break_before: true,
             new_page: true,
             chapter_start: true,
+            place: Some(Place::Contents(0)),
             ..Row::default()
         }];
         let number_room = 3.0 * c.body_size();
@@ -128,6 +130,7 @@ impl Setter<'_, '_> {
                         leader_from,
                         elem: link,
                     }),
+                    place: Some(Place::Contents(rows.len())),
                     ..Row::default()
                 });
             }

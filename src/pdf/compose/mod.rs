@@ -27,7 +27,7 @@ use super::rows::{Anchor, NoteKey, Row, RowLine, RowRule};
 use super::shape::{shape_with_indent, FontBank, Marks, Piece, Style};
 use super::tags::{ElemId, Role, Tree};
 use crate::fonts::Face;
-use crate::model::{Block, Book, Chapter, Heading, ImageAsset, Inline, LinkTarget, List};
+use crate::model::{Block, Book, Chapter, Heading, ImageAsset, Inline, LinkTarget, List, Place};
 
 /// Turns a book into rows. Holds nothing that changes: one composer serves every
 /// thread.
@@ -280,6 +280,8 @@ struct Setter<'c, 'a> {
     /// Footnotes cited by each footnote.
     note_cites: HashMap<NoteKey, Vec<NoteKey>>,
     tables: usize,
+    /// The number the next block of the chapter gets (see [`Place::Text`]).
+    next_block: usize,
 }
 
 impl<'c, 'a> Setter<'c, 'a> {
@@ -293,6 +295,7 @@ impl<'c, 'a> Setter<'c, 'a> {
             notes: HashMap::new(),
             note_cites: HashMap::new(),
             tables: 0,
+            next_block: 0,
         }
     }
 
@@ -318,6 +321,7 @@ impl<'c, 'a> Setter<'c, 'a> {
                 })
                 .collect();
         }
+        count_places(&mut self.rows, &self.tree);
         Composed {
             rows: self.rows,
             notes: self.notes,
@@ -333,6 +337,8 @@ impl<'c, 'a> Setter<'c, 'a> {
                 blocks = &blocks[1..];
                 let row = self.title_block(book, title);
                 self.rows.push(row);
+                let block = self.take_block_number();
+                self.place_rows(0, block);
             }
             None => self.rows.push(Row {
                 height: 0,
@@ -474,12 +480,42 @@ impl<'c, 'a> Setter<'c, 'a> {
 
     fn blocks(&mut self, blocks: &[Block], frame: Frame, parent: ElemId, after_heading: &mut bool) {
         for block in blocks {
+            let number = self.take_block_number();
+            let first_row = self.rows.len();
+            self.block(block, frame, parent, after_heading);
+            self.place_rows(first_row, number);
+        }
+    }
+
+    /// The number of the next block of the chapter.
+    fn take_block_number(&mut self) -> usize {
+        self.next_block += 1;
+        self.next_block - 1
+    }
+
+    /// Rows from `first` on that have no place yet begin block `block` (their offsets
+    /// are counted when the chapter is done, [`count_places`]).
+    fn place_rows(&mut self, first: usize, block: usize) {
+        let place = Place::Text {
+            chapter: self.chapter,
+            block,
+            offset: 0,
+        };
+        for row in &mut self.rows[first..] {
+            if row.place.is_none() && !row.droppable {
+                row.place = Some(place);
+            }
+        }
+    }
+
+    fn block(&mut self, block: &Block, frame: Frame, parent: ElemId, after_heading: &mut bool) {
+        {
             match block {
                 Block::Heading(h) => {
                     let rows = self.heading(h, *after_heading, frame, parent);
                     self.rows.extend(rows);
                     *after_heading = true;
-                    continue;
+                    return;
                 }
                 Block::Paragraph(p) => {
                     let elem = self.tree.add(Role::P, parent);
@@ -642,7 +678,9 @@ impl<'c, 'a> Setter<'c, 'a> {
             );
             let mut blocks = item.blocks.as_slice();
             let mut pieces = vec![marker];
+            let mut first_block = None;
             if let Some((Block::Paragraph(first), rest)) = blocks.split_first() {
+                first_block = Some(self.take_block_number());
                 let p = self.tree.add(Role::P, body);
                 let style = self.c.style(Face::SerifRegular, size, p);
                 self.flatten(&first.content, style, &mut pieces);
@@ -650,7 +688,11 @@ impl<'c, 'a> Setter<'c, 'a> {
             }
             let lines = self.c.lines_of_pieces(&pieces, self.c.body_setting(inner));
             let rows = self.body_rows(lines, false, inner);
+            let first_row = self.rows.len();
             self.rows.extend(rows);
+            if let Some(block) = first_block {
+                self.place_rows(first_row, block);
+            }
             let mut after_heading = false;
             self.blocks(blocks, inner, body, &mut after_heading);
         }
@@ -670,6 +712,28 @@ impl<'c, 'a> Setter<'c, 'a> {
             }],
             break_before: true,
             ..Row::default()
+        }
+    }
+}
+
+/// Counts the offsets of the rows' places: a row that continues a block begins after
+/// the block's counted characters ([`crate::script::is_counted`]) in the rows before
+/// it. List markers and artifacts (hyphens added by line breaking) are no part of the
+/// block's text.
+fn count_places(rows: &mut [Row], tree: &Tree) {
+    let mut counted: HashMap<usize, usize> = HashMap::new();
+    for row in rows {
+        let Some(Place::Text { block, offset, .. }) = &mut row.place else {
+            continue;
+        };
+        let so_far = counted.entry(*block).or_default();
+        *offset = *so_far;
+        let glyphs = row.lines.iter().flat_map(|l| &l.line.glyphs);
+        for g in glyphs {
+            let label = tree.get(g.elem).is_some_and(|e| e.role == Role::Lbl);
+            if !g.elem.is_artifact() && !label {
+                *so_far += crate::script::counted_len(&g.text.to_text());
+            }
         }
     }
 }

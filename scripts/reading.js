@@ -1,0 +1,161 @@
+// An unpacked EPUB's pages in headless Chromium, as a reading app shows them, measured.
+//
+//   node scripts/reading.js UNPACKED_EPUB_DIR REPORT.json [SCREENSHOT_DIR]
+//
+// Run through `scripts/validators reading`, which installs puppeteer (with Ace) and
+// points it at Debian's Chromium. For every XHTML page of the package it reports, at
+// phone (390×844) and tablet (768×1024, 1024×768) sizes:
+//   cover     the cover page's scroll size against the viewport;
+//   fallback  text drawn from a font that is not one of the book's web fonts (a
+//             character missing from the subset of the face it is set in);
+//   emphasis  how each <em> is marked (text-emphasis style, text decoration);
+//   cells     table cells marked short that wrap to more than one line;
+//   titles    the characters on each line of every heading (phone size only).
+// Screenshots of every page at phone and tablet size (and of its first table and first
+// paragraph with emphasis) go to SCREENSHOT_DIR when given.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+
+const [dir, reportPath, shots] = process.argv.slice(2);
+if (!dir || !reportPath) {
+  console.error('usage: node scripts/reading.js UNPACKED_EPUB_DIR REPORT.json [SCREENSHOT_DIR]');
+  process.exit(2);
+}
+const puppeteer = require(path.join(process.env.ACE_DIR, 'node_modules', 'puppeteer-core'));
+
+const VIEWPORTS = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'tablet', width: 768, height: 1024 },
+  { name: 'landscape', width: 1024, height: 768 },
+];
+
+/** Every XHTML file of the package, in name order. */
+function pages() {
+  const oebps = path.join(dir, 'OEBPS');
+  return fs.readdirSync(oebps).filter((f) => f.endsWith('.xhtml')).sort()
+    .map((f) => path.join(oebps, f));
+}
+
+/** Fonts that drew text of elements on the page but are not the book's web fonts. */
+async function fallbacks(page) {
+  const cdp = await page.createCDPSession();
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+  const found = [];
+  const visit = async (node) => {
+    const text = (node.children || [])
+      .filter((c) => c.nodeType === 3 && c.nodeValue.trim() !== '')
+      .map((c) => c.nodeValue.trim())
+      .join(' ');
+    if (text && node.nodeName !== 'TITLE' && node.nodeName !== 'title') {
+      const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId: node.nodeId });
+      for (const font of fonts) {
+        if (!font.isCustomFont && font.glyphCount > 0) {
+          found.push({ element: node.localName, text: text.slice(0, 40), font: font.familyName });
+        }
+      }
+    }
+    for (const child of node.children || []) {
+      await visit(child);
+    }
+  };
+  await visit(root);
+  await cdp.detach();
+  return found;
+}
+
+/** What the page shows, measured in the page. */
+function measure() {
+  const lines = (element) => {
+    // the characters of each line of `element`, by the tops of their boxes
+    const rows = new Map();
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.data.length; i++) {
+        if (/\s/.test(node.data[i])) continue;
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const rect = range.getBoundingClientRect();
+        if (rect.width === 0) continue;
+        const top = Math.round(rect.top);
+        rows.set(top, (rows.get(top) || '') + node.data[i]);
+      }
+    }
+    return [...rows.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  };
+  const html = document.documentElement;
+  const image = document.querySelector('svg image, section.cover img');
+  const box = image ? image.getBoundingClientRect() : null;
+  return {
+    scrollHeight: html.scrollHeight,
+    scrollWidth: html.scrollWidth,
+    innerHeight: window.innerHeight,
+    innerWidth: window.innerWidth,
+    image: box && { top: box.top, left: box.left, width: box.width, height: box.height },
+    autospace: getComputedStyle(document.body).textAutospace || 'unsupported',
+    emphasis: [...document.querySelectorAll('em')].map((em) => {
+      const style = getComputedStyle(em);
+      return {
+        text: em.textContent.slice(0, 20),
+        mark: style.textEmphasisStyle || style.webkitTextEmphasisStyle || 'none',
+        decoration: style.textDecorationLine,
+      };
+    }),
+    cells: [...document.querySelectorAll('td.short, th.short')]
+      .map((cell) => ({ text: cell.textContent, lines: lines(cell).length }))
+      .filter((cell) => cell.lines > 1),
+    titles: [...document.querySelectorAll('h1, h2, h3')].map((h) => lines(h)),
+  };
+}
+
+async function main() {
+  const browser = await puppeteer.launch({
+    executablePath: process.env.PUPPETEER_EXECUTABLE_PATH,
+    headless: true,
+    args: ['--no-sandbox', '--allow-file-access-from-files', '--font-render-hinting=none'],
+  });
+  const report = { pages: [] };
+  try {
+    const page = await browser.newPage();
+    for (const file of pages()) {
+      const name = path.basename(file);
+      for (const viewport of VIEWPORTS) {
+        await page.setViewport({ width: viewport.width, height: viewport.height });
+        await page.goto('file://' + file, { waitUntil: 'load' });
+        await page.evaluate(() => document.fonts.ready);
+        const entry = { file: name, viewport: viewport.name, ...(await page.evaluate(measure)) };
+        if (viewport.name !== 'landscape') {
+          entry.fallback = await fallbacks(page);
+        }
+        if (viewport.name !== 'phone') {
+          delete entry.titles;
+        }
+        report.pages.push(entry);
+        if (shots && viewport.name !== 'landscape') {
+          fs.mkdirSync(shots, { recursive: true });
+          const shot = path.join(shots, `${name.replace('.xhtml', '')}-${viewport.name}.png`);
+          await page.screenshot({ path: shot });
+          // the first table and the first paragraph with emphasis, wherever they are
+          for (const [what, selector] of [['table', 'table'], ['emphasis', 'p:has(em)']]) {
+            const element = await page.$(selector);
+            if (element) {
+              await element.screenshot({ path: shot.replace('.png', `-${what}.png`) });
+            }
+          }
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  fs.writeFileSync(reportPath, JSON.stringify(report, null, 1));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
