@@ -8,15 +8,7 @@ use common::*;
 
 /// The text of a test book as its chapters hold it (Markdown headings and paragraphs).
 fn book_text(book: &str) -> String {
-    let dir = root().join(book);
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    files.sort();
-    files
+    markdown_files(book)
         .iter()
         .map(|p| std::fs::read_to_string(p).unwrap().replace('#', ""))
         .collect::<Vec<_>>()

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod proof;
+pub mod structure;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -18,6 +19,19 @@ pub fn root() -> PathBuf {
 /// A file of `tests/fixtures` (e.g. the article's source text, as received).
 pub fn fixture(name: &str) -> PathBuf {
     root().join("tests/fixtures").join(name)
+}
+
+/// The Markdown files of a test book (a folder relative to the project root), in name
+/// order.
+pub fn markdown_files(book: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(root().join(book))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    files
 }
 
 /// A fresh, empty folder for one test (named after the test binary and `name`).

@@ -47,6 +47,9 @@ pub struct Glyph {
     pub code: u32,
     /// Inside `/Artifact` marked content.
     pub artifact: bool,
+    /// The MCID of the innermost marked-content sequence that has one (ties the glyph
+    /// to its structure element).
+    pub mcid: Option<i64>,
 }
 
 /// A line of text: glyphs on one baseline of one page, left to right.
@@ -284,6 +287,8 @@ pub fn read(path: &Path) -> Pages {
         let (mut font, mut size, mut leading, mut char_space, mut scale, mut rise) =
             (None::<&FontInfo>, 0.0f32, 0.0f32, 0.0f32, 1.0f32, 0.0f32);
         let mut marked: Vec<bool> = Vec::new();
+        // the MCIDs of the open marked-content sequences
+        let mut mcids: Vec<Option<i64>> = Vec::new();
         // the /ActualText of the open marked-content sequences
         let mut actual: Vec<Option<String>> = Vec::new();
         for op in &content.operations {
@@ -307,17 +312,21 @@ pub fn read(path: &Path) -> Pages {
                         == Some(b"Artifact".as_slice());
                     let outer = marked.last().copied().unwrap_or(false);
                     marked.push(artifact || outer);
+                    let properties = op.operands.get(1).and_then(|o| o.as_dict().ok());
                     actual.push(
-                        op.operands
-                            .get(1)
-                            .and_then(|o| o.as_dict().ok())
+                        properties
                             .and_then(|d| d.get(b"ActualText").ok())
                             .and_then(|t| lopdf::decode_text_string(t).ok()),
                     );
+                    let mcid = properties
+                        .and_then(|d| d.get(b"MCID").ok())
+                        .and_then(|m| m.as_i64().ok());
+                    mcids.push(mcid.or_else(|| mcids.last().copied().flatten()));
                 }
                 "EMC" => {
                     marked.pop();
                     actual.pop();
+                    mcids.pop();
                 }
                 // an image standing for text (a colour emoji): its actual text, where
                 // it is drawn
@@ -334,6 +343,7 @@ pub fn read(path: &Path) -> Pages {
                             text: text.clone(),
                             code: u32::MAX,
                             artifact: marked.last().copied().unwrap_or(false),
+                            mcid: mcids.last().copied().flatten(),
                         });
                     }
                 }
@@ -409,6 +419,7 @@ pub fn read(path: &Path) -> Pages {
                                         text: info.unicode.get(&code).cloned().unwrap_or_default(),
                                         code,
                                         artifact: marked.last().copied().unwrap_or(false),
+                                        mcid: mcids.last().copied().flatten(),
                                     });
                                     tm = mul([1.0, 0.0, 0.0, 1.0, advance, 0.0], tm);
                                 }
