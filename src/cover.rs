@@ -7,7 +7,7 @@ use std::io::Cursor;
 use ab_glyph::{Font as _, FontRef, Glyph, GlyphId, PxScale};
 use image::{ImageFormat, ImageReader, Limits, Rgb, RgbImage};
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Code, Error, Location, Result};
 use crate::fonts::Face;
 use crate::model::{Book, CoverSource, Metadata};
 use crate::script::{self, is_wide, Class};
@@ -99,6 +99,7 @@ pub fn from_image(source: &CoverSource) -> Result<(Vec<u8>, (u32, u32))> {
         Some(ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP) => {}
         _ => {
             return Err(Error::input(
+                Code::UnsupportedImage,
                 at(),
                 "the cover is not a PNG, JPEG or WebP image",
                 "convert it to one of these formats",
@@ -112,6 +113,7 @@ pub fn from_image(source: &CoverSource) -> Result<(Vec<u8>, (u32, u32))> {
     reader.limits(limits);
     let image = reader.decode().map_err(|e| {
         Error::input(
+            Code::UndecodableImage,
             at(),
             format!("cannot decode the cover image: {e}"),
             "re-export it from an image editor (at most 16384 pixels a side)",

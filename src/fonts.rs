@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Location, Result, Warning};
+use crate::error::{Code, Error, Finding, Location, Result, Warning};
 use crate::model::Book;
 use crate::script;
 
@@ -124,15 +124,17 @@ impl FontSet {
                     .is_ok_and(|face| face.glyph_index(c).is_some())
             });
             if !covered {
-                warnings.push(Warning {
-                    location: exact_location(&location, c),
-                    message: format!(
+                warnings.push(Finding::new(
+                    Code::MissingGlyph,
+                    exact_location(&location, c),
+                    format!(
                         "no bundled or installed font has {c} (U+{:04X}); readers will see a \
-                         blank box: install a font that has it (e.g. fonts-noto-cjk-extra, \
-                         fonts-noto-color-emoji), or replace the character",
+                         blank box",
                         c as u32
                     ),
-                });
+                    "install a font that has it (e.g. fonts-noto-cjk-extra, \
+                     fonts-noto-color-emoji), or replace the character",
+                ));
             }
         }
         FontSet {
@@ -220,7 +222,8 @@ impl CharSet {
     }
 }
 
-/// Narrows a block's location to the line of the file where `c` first occurs from there.
+/// Narrows a block's location to the line and column of the file where `c` first
+/// occurs from there.
 fn exact_location(block: &Location, c: char) -> Location {
     let Some(start) = block.line else {
         return block.clone();
@@ -231,11 +234,11 @@ fn exact_location(block: &Location, c: char) -> Location {
     text.lines()
         .enumerate()
         .skip(start - 1)
-        .find(|(_, line)| line.contains(c))
-        .map_or_else(
-            || block.clone(),
-            |(i, _)| Location::line(&block.path, i + 1),
-        )
+        .find_map(|(i, line)| {
+            let column = line.chars().position(|x| x == c)?;
+            Some(Location::span(&block.path, i + 1, column + 1, 1))
+        })
+        .unwrap_or_else(|| block.clone())
 }
 
 /// Where fonts are installed on Linux, macOS and Windows.

@@ -7,22 +7,27 @@
 //! * [`cover`]: the author's cover image, or a drawn typographic one;
 //! * [`fonts`]: the bundled Noto CJK faces and the system-font fallback.
 //!
-//! [`build`] runs the stages and writes the outputs.
+//! [`build`] runs the stages and writes the outputs; [`check`] runs what finds problems
+//! and writes nothing; [`init`] starts a book, [`watch`] rebuilds on every change.
 
+pub mod cli;
 pub mod cover;
+pub mod diagnostics;
 pub mod epub;
 pub mod error;
 pub mod fonts;
+pub mod init;
 pub mod model;
 mod output;
 pub mod pdf;
 pub mod progress;
 pub mod script;
 pub mod source;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 
-use error::{Result, Warning};
+use error::{Finding, Result, Warning};
 use progress::{Progress, Stage};
 
 /// An output format.
@@ -89,6 +94,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let loaded = source::load(&options.book_dir, &options.load)?;
     let book = loaded.book;
     let mut warnings = loaded.warnings;
+    // errors the reading went on past (so that all are reported at once) stop the build
+    if warnings.iter().any(Finding::is_error) {
+        return Err(error::Error::Book(warnings));
+    }
     let font_set = fonts::FontSet::for_book(&book, &mut warnings);
     progress.end(Stage::Reading);
     progress.chapters(book.chapters.len());
@@ -141,6 +150,38 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     progress.end(Stage::Writing);
     progress.finish();
     Ok(BuildReport { written, warnings })
+}
+
+/// What to check.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The book folder (holding `book.toml`).
+    pub book_dir: PathBuf,
+    /// Environment inputs (`SOURCE_DATE_EPOCH`).
+    pub load: source::LoadOptions,
+    /// Typeset the book too (exact image resolutions).
+    pub typeset: bool,
+}
+
+/// Everything a build would report about the book, errors and warnings, without
+/// writing anything: the source read (`book.toml`, chapters, images, links, footnotes,
+/// headings, characters), the fonts checked, image resolutions for print estimated (or,
+/// with `typeset`, measured on the typeset book). Findings come in file and line order.
+/// An error that stops the reading (a broken `book.toml`) is returned as the error.
+pub fn check(options: &CheckOptions) -> Result<Vec<Finding>> {
+    let loaded = source::load(&options.book_dir, &options.load)?;
+    let book = loaded.book;
+    let mut findings = loaded.warnings;
+    let font_set = fonts::FontSet::for_book(&book, &mut findings);
+    if options.typeset {
+        pdf::write(&book, &font_set, false, &Progress::silent(), &mut findings)?;
+    } else {
+        let widths = pdf::resolution::estimated_widths(&book);
+        findings.extend(pdf::resolution::findings(&book, &widths));
+    }
+    findings.sort_by(|a, b| a.location.cmp(&b.location));
+    findings.dedup();
+    Ok(findings)
 }
 
 /// The output file name (without extension): the book folder's name.

@@ -429,6 +429,8 @@ pub struct Figure {
     pub caption: Option<String>,
     /// 1-based source line.
     pub line: usize,
+    /// 1-based source column (of the `!`).
+    pub column: usize,
 }
 
 /// A heading with a book-wide unique id.

@@ -1,5 +1,5 @@
-//! Bad input: one clear line naming the file (and line), a non-zero exit, no panic, and
-//! no partial or changed output.
+//! Bad input: one clear diagnostic (its code, the file, line and column, what is wrong
+//! and what to do), a non-zero exit, no panic, and no partial or changed output.
 
 mod common;
 
@@ -12,8 +12,9 @@ const GOOD_TOML: &[u8] = "[book]\ntitle = \"书\"\nauthors = [\"甲\"]\n".as_byt
 const GOOD_CHAPTER: &[u8] = "# 第一章\n\n正文。\n".as_bytes();
 
 /// Builds a good book into `out`, breaks it with `break_it`, builds again and checks
-/// the failure: message, exit status, and the earlier EPUB untouched.
-fn fails_cleanly(name: &str, break_it: impl FnOnce(&Path), expected: &[&str]) {
+/// the failure: one diagnostic of `code` holding each of `expected`, the exit status,
+/// and the earlier EPUB untouched.
+fn fails_cleanly(name: &str, break_it: impl FnOnce(&Path), code: &str, expected: &[&str]) {
     let dir = scratch(name);
     let book = dir.join("book");
     fs::create_dir_all(&book).unwrap();
@@ -29,8 +30,12 @@ fn fails_cleanly(name: &str, break_it: impl FnOnce(&Path), expected: &[&str]) {
     assert!(!run.status.success(), "{name}: the build should fail");
     assert_eq!(run.status.code(), Some(1), "{name}: exit status");
     assert!(!err.contains("panicked"), "{name}: panic: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "{name}: one line: {err}");
-    assert!(err.starts_with("error: "), "{name}: {err}");
+    assert_eq!(err.matches("error[").count(), 1, "{name}: one error: {err}");
+    assert!(
+        err.starts_with(&format!("error[{code}]: ")),
+        "{name}: {err}"
+    );
+    assert!(err.contains("help: "), "{name}: what to do: {err}");
     for part in expected {
         assert!(err.contains(part), "{name}: `{part}` not in: {err}");
     }
@@ -52,7 +57,8 @@ fn no_book_toml() {
     fails_cleanly(
         "bad-no-toml",
         |b| fs::remove_file(b.join("book.toml")).unwrap(),
-        &["book/book.toml: not found", "create it"],
+        "E0002",
+        &["not found", "in book/book.toml", "help: create it"],
     );
 }
 
@@ -61,7 +67,8 @@ fn toml_syntax_error() {
     fails_cleanly(
         "bad-syntax",
         |b| fs::write(b.join("book.toml"), "[book]\ntitle = \"书\nauthors = []\n").unwrap(),
-        &["book/book.toml:2", "TOML syntax error"],
+        "E0101",
+        &["--> book/book.toml:2:", "TOML syntax error"],
     );
 }
 
@@ -76,10 +83,12 @@ fn unknown_key_suggests_the_nearest() {
             )
             .unwrap()
         },
+        "E0102",
         &[
-            "book/book.toml:3",
+            "--> book/book.toml:3:1",
+            "3 | autor",
             "unknown key `autor`",
-            "did you mean `authors`?",
+            "help: did you mean `authors`?",
         ],
     );
 }
@@ -95,7 +104,11 @@ fn missing_chapter_file() {
             )
             .unwrap()
         },
-        &["book/book.toml:4", "chapter file `book/b.md` not found"],
+        "E0201",
+        &[
+            "--> book/book.toml:4:",
+            "chapter file `book/b.md` not found",
+        ],
     );
 }
 
@@ -107,6 +120,7 @@ fn chapter_not_utf8() {
             // "正文" in GBK on line 3
             fs::write(b.join("a.md"), b"# ok\n\n\xd5\xfd\xce\xc4\n").unwrap()
         },
+        "E0003",
         &["book/a.md:3", "not valid UTF-8", "save the file as UTF-8"],
     );
 }
@@ -122,7 +136,11 @@ fn missing_cover() {
             )
             .unwrap()
         },
-        &["book/book.toml:3", "cover image `book/cover.png` not found"],
+        "E0201",
+        &[
+            "--> book/book.toml:3:",
+            "cover image `book/cover.png` not found",
+        ],
     );
 }
 
@@ -138,6 +156,7 @@ fn unreadable_cover() {
             .unwrap();
             fs::write(b.join("cover.png"), b"this is not an image").unwrap();
         },
+        "E0401",
         &["book/cover.png", "not a PNG, JPEG or WebP image"],
     );
 }
@@ -154,6 +173,7 @@ fn truncated_cover() {
             .unwrap();
             fs::write(b.join("cover.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").unwrap();
         },
+        "E0402",
         &["book/cover.png", "cannot decode the cover image"],
     );
 }
@@ -170,7 +190,8 @@ fn cover_outside_the_book_folder() {
             )
             .unwrap();
         },
-        &["book/book.toml:3", "outside the book folder"],
+        "E0202",
+        &["--> book/book.toml:3:", "outside the book folder"],
     );
 }
 
@@ -185,7 +206,8 @@ fn absolute_chapter_path_is_outside_the_book_folder() {
             )
             .unwrap()
         },
-        &["book/book.toml:3", "outside the book folder"],
+        "E0202",
+        &["--> book/book.toml:3:", "outside the book folder"],
     );
 }
 
@@ -194,7 +216,13 @@ fn missing_book_folder() {
     let dir = scratch("bad-no-folder");
     let run = inkstone(&dir, &["build", "nowhere"]);
     assert_eq!(run.status.code(), Some(1));
-    assert_eq!(stderr(&run).trim_end(), "error: nowhere: no such folder; pass the folder that holds book.toml (e.g. `inkstone build book`)");
+    let err = stderr(&run);
+    assert!(err.starts_with("error[E0001]: no such folder"), "{err}");
+    assert!(err.contains("in nowhere"), "{err}");
+    assert!(
+        err.contains("help: pass the folder that holds book.toml (e.g. `inkstone build book`)"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -241,7 +269,8 @@ fn a_character_no_bundled_font_has_is_named_with_file_and_line() {
     let run = inkstone(&dir, &["build", "book"]);
     assert!(run.status.success(), "{}", stderr(&run));
     let err = stderr(&run);
-    assert!(err.starts_with("warning: book/a.md:5: no bundled"), "{err}");
+    assert!(err.starts_with("warning[W0501]: no bundled"), "{err}");
+    assert!(err.contains("--> book/a.md:5:4"), "{err}");
     assert!(err.contains("𠀀 (U+20000)"), "{err}");
     assert!(
         err.contains("using the installed font") || err.contains("install a font that has it"),

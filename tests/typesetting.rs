@@ -324,13 +324,17 @@ fn markdown_that_made_invalid_epubs() {
     let text = "# 标题\n\n## \n\n##### 跳级\n\n<https://example.com/\\[\\>\n\n[foo<https://example.com/?search=](uri)>\n\n<https://../>\n\n![标志](http://example.com/logo.png)\n";
     let (out, err) = book("spec-markdown", "", &[("a.md", text)]);
     assert!(
-        err.contains("book/a.md:3: an empty heading was left out"),
+        err.contains("warning[W0301]: an empty heading was left out\n --> book/a.md:3:1"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[W0302]: a level-5 heading follows a level-1 heading; it is set as level 2\n --> book/a.md:5:1"),
         "{err}"
     );
     assert!(
         err.contains(
-            "book/a.md:13: the remote image `http://example.com/logo.png` is not downloaded"
-        ),
+            "warning[W0306]: the remote image `http://example.com/logo.png` is not downloaded"
+        ) && err.contains("--> book/a.md:13:1"),
         "{err}"
     );
     assert!(

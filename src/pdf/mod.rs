@@ -7,13 +7,14 @@
 //! prepared by printpdf).
 
 mod breaks;
-mod compose;
+pub mod compose;
 mod emit;
 mod furniture;
 pub mod geometry;
 mod justify;
 mod linebreak;
 mod paginate;
+pub mod resolution;
 mod rows;
 mod shape;
 mod tags;
@@ -22,9 +23,9 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::error::{Location, Result, Warning};
+use crate::error::{Result, Warning};
 use crate::fonts::FontSet;
-use crate::model::{Block, Book, Place};
+use crate::model::{Book, Place};
 use crate::progress::{Progress, Stage};
 use compose::{Composed, Composer};
 use emit::{Document, DocumentInfo, OutlineEntry, Print};
@@ -77,6 +78,10 @@ pub fn write(
         })
         .collect();
     let merged = merge(std::iter::once(front).chain(chapters));
+    warnings.extend(resolution::findings(
+        book,
+        &resolution::placed_widths(merged.rows.iter()),
+    ));
     progress.end(Stage::Composing);
     progress.begin(Stage::Paginating);
     let notes = Notes {
@@ -121,13 +126,11 @@ pub fn write(
         time: meta.modified,
         identifier: meta.identifier.clone(),
     };
-    let image_uses = image_uses(book);
     let document = |print: Option<Print>| Document {
         pages: &contents,
         size: (geometry.page_width, geometry.page_height),
         bank: &bank,
         images: &book.images,
-        image_uses: &image_uses,
         tree: &merged.tree,
         outline: &outline,
         info: &info,
@@ -135,9 +138,9 @@ pub fn write(
     };
     progress.end(Stage::Furnishing);
     progress.begin(Stage::Emitting);
-    let screen = emit::emit(&document(None), &mut Vec::new())?;
+    let screen = emit::emit(&document(None))?;
     let print = match &book.print {
-        Some(options) => Some(emit::emit(&document(Some(Print::new(options))), warnings)?),
+        Some(options) => Some(emit::emit(&document(Some(Print::new(options))))?),
         None => None,
     };
     progress.end(Stage::Emitting);
@@ -172,33 +175,6 @@ fn merge(parts: impl Iterator<Item = Composed>) -> Composed {
         whole.links.extend(part.links);
     }
     whole
-}
-
-/// Where each image is first shown (for messages about it).
-fn image_uses(book: &Book) -> Vec<Location> {
-    let mut uses = vec![Location::file(book.dir.join("book.toml")); book.images.len()];
-    let mut seen = vec![false; book.images.len()];
-    fn walk(blocks: &[Block], at: &std::path::Path, uses: &mut [Location], seen: &mut [bool]) {
-        for block in blocks {
-            match block {
-                Block::Figure(f) if f.image < seen.len() && !seen[f.image] => {
-                    seen[f.image] = true;
-                    uses[f.image] = Location::line(at, f.line);
-                }
-                Block::Quote(inner) => walk(inner, at, uses, seen),
-                Block::List(list) => {
-                    for item in &list.items {
-                        walk(&item.blocks, at, uses, seen);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    for chapter in &book.chapters {
-        walk(&chapter.blocks, &chapter.source, &mut uses, &mut seen);
-    }
-    uses
 }
 
 /// The outline: chapter titles, with their sections nested beneath, each pointing at

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use toml::de::DeTable;
 use toml::Spanned;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Code, Error, Finding, Location, Result};
 
 /// Keys allowed under `[book]`, in the order the README documents them.
 pub const BOOK_KEYS: &[&str] = &[
@@ -200,11 +200,12 @@ impl DateValue {
 /// Reads `book.toml` text (already loaded from `path`) into a typed configuration.
 pub fn parse(path: &Path, text: &str) -> Result<BookToml> {
     let at = |span: Option<Range<usize>>| match span {
-        Some(span) => Location::line(path, line_of(text, span.start)),
+        Some(span) => Location::of_range(path, text, span),
         None => Location::file(path),
     };
     let document = DeTable::parse(text).map_err(|e| {
         Error::input(
+            Code::TomlSyntax,
             at(e.span()),
             format!("TOML syntax error: {}", first_line(e.message())),
             "fix the syntax (strings need quotes, lists look like [\"a\", \"b\"])",
@@ -213,6 +214,7 @@ pub fn parse(path: &Path, text: &str) -> Result<BookToml> {
     check_keys(document.get_ref(), |span| at(Some(span)))?;
     toml::from_str::<BookToml>(text).map_err(|e| {
         Error::input(
+            Code::InvalidValue,
             at(e.span()),
             format!("invalid value: {}", first_line(e.message())),
             "see README.md for the keys of book.toml and their types",
@@ -220,77 +222,84 @@ pub fn parse(path: &Path, text: &str) -> Result<BookToml> {
     })
 }
 
-/// Rejects unknown tables and keys, suggesting the closest known one.
+/// Rejects unknown tables and keys, every one of them, suggesting the closest known
+/// name for each.
 fn check_keys(document: &DeTable<'_>, at: impl Fn(Range<usize>) -> Location) -> Result<()> {
     let table_names: Vec<&str> = TABLES.iter().map(|(name, _)| *name).collect();
+    let mut found = Vec::new();
     for (key, value) in document.iter() {
         let name: &str = key.get_ref();
         let Some((_, keys)) = TABLES.iter().find(|(table, _)| *table == name) else {
-            return Err(unknown(&at(key.span()), name, "book.toml", &table_names));
+            found.push(unknown(at(key.span()), name, "book.toml", &table_names));
+            continue;
         };
         let Some(table) = value.get_ref().as_table() else {
-            return Err(Error::input(
+            found.push(Finding::new(
+                Code::InvalidValue,
                 at(key.span()),
                 format!("`{name}` must be a table"),
                 format!("write it as a [{name}] section"),
             ));
+            continue;
         };
         for (inner, inner_value) in table.iter() {
             let inner_name: &str = inner.get_ref();
             if !keys.contains(&inner_name) {
-                return Err(unknown(
-                    &at(inner.span()),
-                    inner_name,
-                    &format!("[{name}]"),
-                    keys,
-                ));
+                let place = format!("[{name}]");
+                found.push(unknown(at(inner.span()), inner_name, &place, keys));
             }
             if let (("pdf", "margins"), Some(margins)) =
                 ((name, inner_name), inner_value.get_ref().as_table())
             {
-                check_inner_keys(margins, "[pdf] margins", MARGIN_KEYS, &at)?;
+                check_inner_keys(margins, "[pdf] margins", MARGIN_KEYS, &at, &mut found);
             }
             if let (("book", "contributors"), Some(entries)) =
                 ((name, inner_name), inner_value.get_ref().as_array())
             {
                 for entry in entries.iter().filter_map(|e| e.get_ref().as_table()) {
-                    check_inner_keys(entry, "a contributor", CONTRIBUTOR_KEYS, &at)?;
+                    check_inner_keys(entry, "a contributor", CONTRIBUTOR_KEYS, &at, &mut found);
                 }
             }
         }
     }
     if document.get("book").is_none() {
-        return Err(Error::input(
+        found.push(Finding::new(
+            Code::NoBookTable,
             at(0..0),
             "no [book] table",
             "start the file with [book] and a title = \"…\" line",
         ));
     }
-    Ok(())
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Book(found))
+    }
 }
 
-/// Rejects keys of an inline table (in `place`) other than `known`.
+/// Finds keys of an inline table (in `place`) other than `known`.
 fn check_inner_keys(
     table: &DeTable<'_>,
     place: &str,
     known: &[&str],
     at: &impl Fn(Range<usize>) -> Location,
-) -> Result<()> {
+    found: &mut Vec<Finding>,
+) {
     for (key, _) in table.iter() {
         if !known.contains(&key.get_ref().as_ref()) {
-            return Err(unknown(&at(key.span()), key.get_ref(), place, known));
+            found.push(unknown(at(key.span()), key.get_ref(), place, known));
         }
     }
-    Ok(())
 }
 
-fn unknown(location: &Location, name: &str, place: &str, known: &[&str]) -> Error {
+fn unknown(location: Location, name: &str, place: &str, known: &[&str]) -> Finding {
     let hint = match closest(name, known) {
         Some(best) => format!("did you mean `{best}`?"),
         None => format!("valid keys are: {}", known.join(", ")),
     };
-    Error::input(
-        location.clone(),
+    Finding::new(
+        Code::UnknownKey,
+        location,
         format!("unknown key `{name}` in {place}"),
         hint,
     )
@@ -379,7 +388,7 @@ line_pitch = 1.6
         let e = parse_str("[book]\ntitle = \"x\"\nauthor = [\"a\"]\n").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "book.toml:3: unknown key `author` in [book]; did you mean `authors`?"
+            "book.toml:3:1: unknown key `author` in [book]; did you mean `authors`?"
         );
     }
 
@@ -391,7 +400,7 @@ line_pitch = 1.6
         .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "book.toml:3: unknown key `rol` in a contributor; did you mean `role`?"
+            "book.toml:3:31: unknown key `rol` in a contributor; did you mean `role`?"
         );
     }
 
@@ -399,7 +408,8 @@ line_pitch = 1.6
     fn unknown_table_is_rejected() {
         let e = parse_str("[book]\ntitle = \"x\"\n[bok]\n").unwrap_err();
         assert!(
-            e.to_string().starts_with("book.toml:3: unknown key `bok`"),
+            e.to_string()
+                .starts_with("book.toml:3:2: unknown key `bok`"),
             "{e}"
         );
     }
@@ -413,7 +423,7 @@ line_pitch = 1.6
         let e = parse_str("[book]\ntitle = \"x\"\n[pdf]\nfontsize = 9\n").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "book.toml:4: unknown key `fontsize` in [pdf]; did you mean `font_size`?"
+            "book.toml:4:1: unknown key `fontsize` in [pdf]; did you mean `font_size`?"
         );
     }
 
@@ -430,7 +440,7 @@ line_pitch = 1.6
         assert!(e.to_string().contains("title"), "{e}");
         let e = parse_str("[book]\ntitle = 3\n").unwrap_err();
         assert!(
-            e.to_string().starts_with("book.toml:2: invalid value"),
+            e.to_string().starts_with("book.toml:2:9: invalid value"),
             "{e}"
         );
     }

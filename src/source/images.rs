@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use image::{ImageReader, Limits};
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Code, Error, Location, Result};
 use crate::model::{ImageAsset, ImageFormat};
 
 /// Largest width or height accepted, in pixels.
@@ -66,6 +66,7 @@ pub fn decode(shown: &Path, data: Vec<u8>, at: &Location) -> Result<ImageAsset> 
         Some(image::ImageFormat::Gif) => ImageFormat::Gif,
         _ => {
             return Err(Error::input(
+                Code::UnsupportedImage,
                 at.clone(),
                 format!(
                     "`{}` is not a PNG, JPEG, WebP or GIF image",
@@ -81,6 +82,7 @@ pub fn decode(shown: &Path, data: Vec<u8>, at: &Location) -> Result<ImageAsset> 
     if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) * 4 > MAX_ALLOC
     {
         return Err(Error::input(
+            Code::ImageTooLarge,
             at.clone(),
             format!(
                 "`{}` is {width} × {height} pixels, too large to decode safely",
@@ -113,6 +115,7 @@ pub fn decode(shown: &Path, data: Vec<u8>, at: &Location) -> Result<ImageAsset> 
 
 fn undecodable(shown: &Path, at: &Location, e: &dyn std::fmt::Display) -> Error {
     Error::input(
+        Code::UndecodableImage,
         at.clone(),
         format!("cannot decode the image `{}`: {e}", shown.display()),
         "re-export it from an image editor",

@@ -13,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate};
 
-use crate::error::{Error, Location, Result, Warning};
+use crate::error::{Code, Error, Finding, Location, Result, Warning};
 use crate::model::{Block, Book, Chapter, CoverSource, Footnote, Inline, LinkTarget, Metadata};
 use config::{line_of, BookTable};
 
@@ -41,6 +41,7 @@ pub struct Loaded {
 pub fn load(dir: &Path, options: &LoadOptions) -> Result<Loaded> {
     if !dir.is_dir() {
         return Err(Error::input(
+            Code::NoBookFolder,
             Location::file(dir),
             "no such folder",
             "pass the folder that holds book.toml (e.g. `inkstone build book`)",
@@ -51,6 +52,7 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Loaded> {
         Ok(bytes) => utf8(&toml_path, bytes)?,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Err(Error::input(
+                Code::NoBookToml,
                 Location::file(&toml_path),
                 "not found",
                 "create it with a [book] table and a title = \"…\" line (see README.md)",
@@ -60,8 +62,7 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Loaded> {
     };
     let parsed = config::parse(&toml_path, &toml_text)?;
     let table = parsed.book;
-    let at =
-        |span: std::ops::Range<usize>| Location::line(&toml_path, line_of(&toml_text, span.start));
+    let at = |span: std::ops::Range<usize>| Location::of_range(&toml_path, &toml_text, span);
 
     let root = dir
         .canonicalize()
@@ -107,6 +108,7 @@ fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String> {
             let valid = e.utf8_error().valid_up_to();
             let line = line_of(&String::from_utf8_lossy(&e.as_bytes()[..valid]), valid);
             Err(Error::input(
+                Code::NotUtf8,
                 Location::line(path, line),
                 format!("not valid UTF-8 (byte {valid} of the file)"),
                 "save the file as UTF-8 (GBK and Big5 files must be converted)",
@@ -128,6 +130,7 @@ fn inside_book(
     let shown = dir.join(rel_path);
     let outside = || {
         Error::input(
+            Code::OutsideBook,
             at.clone(),
             format!("{what} `{rel}` is outside the book folder"),
             format!(
@@ -151,6 +154,7 @@ fn inside_book(
                 return Err(outside());
             }
             Err(Error::input(
+                Code::MissingFile,
                 at,
                 format!("{what} `{}` not found", shown.display()),
                 "check the name, or create the file",
@@ -190,6 +194,7 @@ fn read_chapters(
     };
     if listed.is_empty() {
         return Err(Error::input(
+            Code::NoChapters,
             Location::file(dir.join("book.toml")),
             "the book has no chapters",
             "add Markdown (.md) files to the book folder, or list them in `chapters`",
@@ -297,12 +302,12 @@ fn fix_inlines(
         } = &content[i]
         {
             if !ids.contains(id) {
-                warnings.push(Warning {
-                    location: at.clone(),
-                    message: format!(
-                        "no heading has the id `{id}`; the link was dropped, its text kept"
-                    ),
-                });
+                warnings.push(Finding::new(
+                    Code::BrokenLink,
+                    at.find_on_line(&format!("#{id}")),
+                    format!("no heading has the id `{id}`; the link was dropped, its text kept"),
+                    "write the id of a heading of the book, e.g. [text](#id)",
+                ));
                 let inner = inner.clone();
                 content.splice(i..=i, inner);
                 continue;
@@ -331,6 +336,7 @@ fn metadata(
     let title = table.title.get_ref().trim().to_string();
     if title.is_empty() {
         return Err(Error::input(
+            Code::EmptyTitle,
             at(table.title.span()),
             "the title is empty",
             "write the book's title between the quotes",
@@ -339,6 +345,7 @@ fn metadata(
     let language = match &table.language {
         Some(lang) if !is_language_tag(lang.get_ref()) => {
             return Err(Error::input(
+                Code::BadLanguage,
                 at(lang.span()),
                 format!("`{}` is not a BCP 47 language tag", lang.get_ref()),
                 "use a tag such as zh-CN, zh-TW, zh-Hant or en",
@@ -352,6 +359,7 @@ fn metadata(
             let text = date.get_ref().as_text();
             let start = date_start(&text).ok_or_else(|| {
                 Error::input(
+                    Code::BadDate,
                     at(date.span()),
                     format!("`{text}` is not a date"),
                     "write YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 timestamp",
@@ -364,6 +372,7 @@ fn metadata(
     let modified = match &options.source_date_epoch {
         Some(raw) => raw.trim().parse::<i64>().map_err(|_| {
             Error::input(
+                Code::BadSourceDateEpoch,
                 Location::file("SOURCE_DATE_EPOCH"),
                 format!("`{raw}` is not a number of seconds since 1970"),
                 "set it to a Unix timestamp such as 1700000000, or unset it",
@@ -379,6 +388,7 @@ fn metadata(
     let identifier = match &table.identifier {
         Some(id) if id.get_ref().trim().is_empty() => {
             return Err(Error::input(
+                Code::EmptyIdentifier,
                 at(id.span()),
                 "the identifier is empty",
                 "remove the line to get a derived urn:uuid, or give an ISBN as urn:isbn:…",

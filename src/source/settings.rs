@@ -1,7 +1,7 @@
 //! The settings of `[pdf]` and `[print]` in `book.toml`, checked: every number in its
 //! range, and page, type size and margins that together leave room for a text block.
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Code, Error, Location, Result};
 use crate::model::{MarginsMm, PdfOptions, PrintOptions, PAGE_SIZES};
 use crate::pdf::geometry::{Geometry, MIN_EMS, MIN_LINES};
 
@@ -22,6 +22,7 @@ pub fn pdf_options(
                 .ok_or_else(|| {
                     let names: Vec<&str> = PAGE_SIZES.iter().map(|(n, _, _)| *n).collect();
                     Error::input(
+                        Code::BadPageSize,
                         at(size.span()),
                         format!("unknown page size `{name}`"),
                         format!("use one of {}, or [width, height] in mm", names.join(", ")),
@@ -31,6 +32,7 @@ pub fn pdf_options(
         };
         if !(70.0..=600.0).contains(&width) || !(90.0..=900.0).contains(&height) {
             return Err(Error::input(
+                Code::OutOfRange,
                 at(size.span()),
                 format!("a page of {width} × {height} mm is out of range"),
                 "give width and height in millimetres, e.g. [148, 210]",
@@ -62,6 +64,7 @@ pub fn pdf_options(
         let values = [m.top, m.bottom, m.inner, m.outer];
         if values.iter().any(|v| !(0.0..=100.0).contains(v)) {
             return Err(Error::input(
+                Code::OutOfRange,
                 at(margins.span()),
                 "a margin is out of range",
                 "give each margin in millimetres, between 0 and 100",
@@ -81,6 +84,7 @@ pub fn pdf_options(
             "right-page" => true,
             other => {
                 return Err(Error::input(
+                    Code::BadChapterStart,
                     at(start.span()),
                     format!("chapter_start `{other}` is not known"),
                     "use \"new-page\" or \"right-page\"",
@@ -111,6 +115,7 @@ fn check_room(
         .or_else(|| table.page_size.as_ref().map(|p| p.span()))
         .unwrap_or(0..0);
     Err(Error::input(
+        Code::NoRoom,
         at(span),
         format!(
             "a {} × {} mm page with {} pt type leaves no room for lines of {MIN_EMS} characters \
@@ -168,6 +173,7 @@ fn in_range(
         Ok(v as f32)
     } else {
         Err(Error::input(
+            Code::OutOfRange,
             at(value.span()),
             message.replace("{}", &v.to_string()),
             hint,

@@ -6,7 +6,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::config::{closest, ContributorTable};
-use crate::error::{Error, Location, Result};
+use crate::error::{Code, Error, Location, Result};
 use crate::model::{Contributor, Role, Series};
 
 /// The ISBN-13 as 13 digits, from the ISBN as written (hyphens, spaces, an `ISBN` or
@@ -24,7 +24,9 @@ pub fn isbn(value: &Spanned<String>, at: &impl Fn(Range<usize>) -> Location) -> 
         .filter(|c| !matches!(c, '-' | ' ' | ':'))
         .collect::<String>()
         .to_ascii_uppercase();
-    let error = |message: String, hint: String| Error::input(at(value.span()), message, hint);
+    let error = |message: String, hint: String| {
+        Error::input(Code::BadIsbn, at(value.span()), message, hint)
+    };
     let all_digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
     if digits.len() == 10 && all_digits(&digits[..9]) {
         let thirteen = format!("978{}", &digits[..9]);
@@ -77,6 +79,7 @@ pub fn series(
     let position = match index {
         Some(i) if !(0.0..=1e6).contains(i.get_ref()) => {
             return Err(Error::input(
+                Code::BadSeries,
                 at(i.span()),
                 format!("series_index {} is out of range", i.get_ref()),
                 "give the book's number in its series, e.g. series_index = 2",
@@ -88,6 +91,7 @@ pub fn series(
     };
     match (name, position) {
         (None, Some((i, _))) => Err(Error::input(
+            Code::BadSeries,
             at(i.span()),
             "series_index without a series",
             "add series = \"…\" with the series' name, or remove series_index",
@@ -111,6 +115,7 @@ pub fn contributors(
         let name = table.name.trim();
         if name.is_empty() {
             return Err(Error::input(
+                Code::BadContributor,
                 at(entry.span()),
                 "a contributor has an empty name",
                 "write the name as credited, or remove the entry",
@@ -124,6 +129,7 @@ pub fn contributors(
                 None => format!("use one of {}", names.join(", ")),
             };
             return Err(Error::input(
+                Code::BadContributor,
                 at(table.role.span()),
                 format!("unknown contributor role `{}`", table.role.get_ref()),
                 hint,

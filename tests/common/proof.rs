@@ -764,7 +764,7 @@ fn paragraphs(prose: &[&TextLine], edges: &HashMap<usize, (f32, f32)>, r: &mut R
 
 /// The text block's (left, right) edges on odd and even pages (0 and 1, by page index
 /// parity): the commonest start among the lines that start furthest left (not the
-/// indented first lines), and the commonest end.
+/// indented first lines), and the commonest end among those that end furthest right.
 fn edges(prose: &[&TextLine]) -> HashMap<usize, (f32, f32)> {
     let mut edges = HashMap::new();
     for parity in 0..2 {
@@ -777,7 +777,15 @@ fn edges(prose: &[&TextLine]) -> HashMap<usize, (f32, f32)> {
                 .map(|l| l.ink_left())
                 .filter(|x| *x < least + 0.5 * size),
         );
-        let right = mode(lines.iter().map(|l| l.ink_right()));
+        // (the commonest end among the lines that end furthest right: a page of short
+        // lines, list items and verse, does not pull the edge in)
+        let most = lines.iter().map(|l| l.ink_right()).fold(f32::MIN, f32::max);
+        let right = mode(
+            lines
+                .iter()
+                .map(|l| l.ink_right())
+                .filter(|x| *x > most - 0.5 * size),
+        );
         if let (Some(left), Some(right)) = (left, right) {
             edges.insert(parity, (left, right));
         }

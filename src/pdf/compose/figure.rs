@@ -3,13 +3,28 @@
 
 use super::{shift, Frame, Setter, Setting, SMALL_SCALE};
 use crate::fonts::Face;
-use crate::model::Figure;
+use crate::model::{Figure, ImageAsset};
+use crate::pdf::geometry::Geometry;
 use crate::pdf::justify::Align;
 use crate::pdf::rows::{Row, RowImage};
 use crate::pdf::tags::{ElemId, Role};
 
 /// The resolution at which an image is shown at its natural size, in pixels per inch.
 pub const NATURAL_PPI: f32 = 150.0;
+/// The size (width, height in points) an image is set at in a frame `width` wide above a
+/// caption `caption_height` high: its natural size at [`NATURAL_PPI`], scaled down to
+/// the frame's width and to the page's height less the caption.
+pub fn fit(asset: &ImageAsset, width: f32, caption_height: f32, g: &Geometry) -> (f32, f32) {
+    let natural_width = asset.width as f32 * 72.0 / NATURAL_PPI;
+    let natural_height = asset.height as f32 * 72.0 / NATURAL_PPI;
+    // never taller than the page less the caption, so a figure always fits
+    let max_height = (g.block_height() - caption_height - g.pitch).max(g.block_height() / 4.0);
+    let scale = (width / natural_width)
+        .min(max_height / natural_height)
+        .min(1.0);
+    (natural_width * scale, natural_height * scale)
+}
+
 /// The most caption lines set under the image in the image's row.
 const MAX_CAPTION_LINES: usize = 3;
 
@@ -53,15 +68,7 @@ impl Setter<'_, '_> {
         } else {
             0.4 * pitch + caption.len() as f32 * caption_pitch
         };
-        let natural_width = asset.width as f32 * 72.0 / NATURAL_PPI;
-        let natural_height = asset.height as f32 * 72.0 / NATURAL_PPI;
-        // never taller than half a page less the caption, so a figure always fits
-        let max_height = (c.geometry.block_height() - caption_height - pitch)
-            .max(c.geometry.block_height() / 4.0);
-        let scale = (frame.width / natural_width)
-            .min(max_height / natural_height)
-            .min(1.0);
-        let (width, height) = (natural_width * scale, natural_height * scale);
+        let (width, height) = fit(asset, frame.width, caption_height, &c.geometry);
         let rows_needed = c
             .grid_lines(height + caption_height + pitch)
             .min(c.geometry.lines);

@@ -13,7 +13,7 @@
 //! set in parallel.
 
 mod code;
-mod figure;
+pub mod figure;
 mod front;
 mod notes;
 mod table;

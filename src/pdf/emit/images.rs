@@ -12,7 +12,6 @@ use pdf_writer::{Filter, Finish, Name, Pdf, Ref};
 
 use super::fonts::{deflate, Fonts};
 use super::Document;
-use crate::error::Warning;
 use crate::model::{ImageAsset, ImageFormat};
 use crate::pdf::shape::{Bitmap, FontKey};
 
@@ -80,7 +79,6 @@ pub fn embed(
     pdf: &mut Pdf,
     next: &mut impl FnMut() -> Ref,
     target_ppi: f32,
-    warnings: &mut Vec<Warning>,
 ) -> Images {
     let print = doc.print.is_some();
     let mut images = Images {
@@ -120,19 +118,6 @@ pub fn embed(
         let Some(asset) = doc.images.get(index) else {
             continue;
         };
-        let ppi = asset.width as f32 / (w / 72.0).max(1e-3);
-        if print && ppi + 0.5 < target_ppi {
-            if let Some(at) = doc.image_uses.get(index) {
-                warnings.push(Warning {
-                    location: at.clone(),
-                    message: format!(
-                        "the image `{}` prints at {ppi:.0} ppi, less than the {target_ppi:.0} ppi \
-                         of [print] image_ppi: it will look soft; use a larger image",
-                        asset.source.display()
-                    ),
-                });
-            }
-        }
         let pixels = prepare(asset, w, h, target_ppi, print);
         let id = write_image(pdf, next, &pixels, images.srgb);
         images.names.insert(index, (format!("Im{}", index + 1), id));

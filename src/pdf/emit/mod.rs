@@ -25,7 +25,7 @@ use super::geometry::{MARK_LENGTH, MARK_OFFSET, PT_PER_MM};
 use super::justify::Line;
 use super::shape::FontBank;
 use super::tags::{ElemId, Tree};
-use crate::error::{Error, Result, Warning};
+use crate::error::{Error, Result};
 use crate::model::ImageAsset;
 pub use metadata::DocumentInfo;
 pub use outline::OutlineEntry;
@@ -161,8 +161,6 @@ pub struct Document<'a> {
     pub bank: &'a FontBank<'a>,
     /// The book's images.
     pub images: &'a [ImageAsset],
-    /// Where each image is used (for warnings about its resolution): file and line.
-    pub image_uses: &'a [crate::error::Location],
     /// The structure tree.
     pub tree: &'a Tree,
     /// The outline.
@@ -176,9 +174,8 @@ pub struct Document<'a> {
 /// Images are embedded at no more than this resolution in a screen PDF.
 const SCREEN_PPI: f32 = 200.0;
 
-/// Writes the document; warnings (low-resolution images in a print master) go to
-/// `warnings`.
-pub fn emit(doc: &Document<'_>, warnings: &mut Vec<Warning>) -> Result<Vec<u8>> {
+/// Writes the document.
+pub fn emit(doc: &Document<'_>) -> Result<Vec<u8>> {
     check_bounds(doc)?;
     let mut alloc = Ref::new(1);
     let mut next = || alloc.bump();
@@ -193,7 +190,7 @@ pub fn emit(doc: &Document<'_>, warnings: &mut Vec<Warning>) -> Result<Vec<u8>> 
     // fonts and images first: the pages refer to them by name
     let fonts = fonts::embed(doc, &mut pdf, &mut next)?;
     let target_ppi = doc.print.map_or(SCREEN_PPI, |p| p.image_ppi);
-    let images = images::embed(doc, &fonts, &mut pdf, &mut next, target_ppi, warnings);
+    let images = images::embed(doc, &fonts, &mut pdf, &mut next, target_ppi);
 
     // page content, in parallel; the results are written in page order
     let margin = doc.print.map_or(0.0, |p| p.margin());

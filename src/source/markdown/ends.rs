@@ -40,8 +40,15 @@ impl Builder<'_> {
 
     pub(super) fn end_paragraph(&mut self) {
         self.take_soft_break();
-        let Some(Frame::Inline(InlineKind::Paragraph { line, byline, .. }, mut content)) =
-            self.stack.pop()
+        let Some(Frame::Inline(
+            InlineKind::Paragraph {
+                line,
+                start,
+                byline,
+                ..
+            },
+            mut content,
+        )) = self.stack.pop()
         else {
             return;
         };
@@ -50,13 +57,23 @@ impl Builder<'_> {
             return;
         }
         for label in undefined_note_refs(&content) {
-            self.warnings.push(Warning {
-                location: Location::line(self.path, line),
-                message: format!(
+            // where the reference is written, from the paragraph's start on
+            let written = format!("[^{label}]");
+            let at = match self.text.get(start..).and_then(|t| t.find(&written)) {
+                Some(i) => {
+                    Location::of_range(self.path, self.text, start + i..start + i + written.len())
+                }
+                None => Location::line(self.path, line),
+            };
+            self.warnings.push(Finding::new(
+                Code::UndefinedFootnote,
+                at,
+                format!(
                     "`[^{label}]` looks like a footnote reference, but no footnote [^{label}] is \
-                     defined; add a line `[^{label}]: …` with its text (it shows as written)"
+                     defined (it shows as written)"
                 ),
-            });
+                format!("add a line `[^{label}]: …` with its text"),
+            ));
         }
         let p = Paragraph { content, line };
         self.add_block(if byline {
@@ -69,22 +86,25 @@ impl Builder<'_> {
     pub(super) fn end_heading(&mut self, level: HeadingLevel) -> Result<()> {
         self.take_soft_break();
         self.close_spans();
-        let Some(Frame::Inline(InlineKind::Heading { line, id }, mut content)) = self.stack.pop()
+        let Some(Frame::Inline(InlineKind::Heading { line, id, at }, mut content)) =
+            self.stack.pop()
         else {
             return Ok(());
         };
         trim_inlines(&mut content);
         if plain_text(&content).trim().is_empty() {
-            self.warnings.push(Warning {
-                location: Location::line(self.path, line),
-                message: "an empty heading was left out (write its text after the #)".into(),
-            });
+            self.warnings.push(Finding::new(
+                Code::EmptyHeading,
+                at,
+                "an empty heading was left out",
+                "write its text after the #",
+            ));
             return Ok(());
         }
-        let at = Location::line(self.path, line);
         let id = match id {
             Some(id) if !is_valid_id(&id) => {
                 return Err(Error::input(
+                    Code::BadHeadingId,
                     at,
                     format!("heading id `{id}` is not a valid id"),
                     "start it with a letter and use only letters, digits, '-', '_' and '.'",
@@ -92,6 +112,7 @@ impl Builder<'_> {
             }
             Some(id) if !self.ids.claim(&id) => {
                 return Err(Error::input(
+                    Code::DuplicateHeadingId,
                     at,
                     format!("heading id `{id}` is used twice in the book"),
                     "give each {#id} a different name",
@@ -126,13 +147,12 @@ impl Builder<'_> {
                 }
             },
             BlockKind::List(start, items) => self.add_block(Block::List(List { start, items })),
-            BlockKind::Note(label, line) => match self.definitions.entry(label) {
+            BlockKind::Note(label, at) => match self.definitions.entry(label) {
                 std::collections::hash_map::Entry::Occupied(taken) => {
-                    self.duplicate_note
-                        .get_or_insert((taken.key().clone(), line));
+                    self.duplicate_note.get_or_insert((taken.key().clone(), at));
                 }
                 std::collections::hash_map::Entry::Vacant(free) => {
-                    free.insert((line, blocks));
+                    free.insert((at, blocks));
                 }
             },
             BlockKind::Flattened | BlockKind::Root => {
@@ -146,52 +166,74 @@ impl Builder<'_> {
     /// An image: a figure when it stands in a paragraph of its own (the paragraph is
     /// split around it); inside other inline markup, its alternative text.
     pub(super) fn end_image(&mut self) -> Result<()> {
-        let Some(Frame::Inline(InlineKind::Image { dest, title, line }, alt)) = self.stack.pop()
+        let Some(Frame::Inline(
+            InlineKind::Image {
+                dest,
+                title,
+                line,
+                at,
+            },
+            alt,
+        )) = self.stack.pop()
         else {
             return Ok(());
         };
         let alt_text = plain_text(&alt);
-        let at = Location::line(self.path, line);
         if dest.trim().is_empty() {
             return Err(Error::input(
+                Code::EmptyImagePath,
                 at,
                 "the image has no path: `![…]()`",
                 "write the path of an image inside the book folder between the parentheses",
             ));
         }
         if dest.contains("://") || dest.starts_with("//") {
-            self.warnings.push(Warning {
-                location: at,
-                message: format!(
+            self.warnings.push(Finding::new(
+                Code::RemoteImage,
+                at,
+                format!(
                     "the remote image `{dest}` is not downloaded: its text alternative stands \
-                     in its place; save the image in the book folder and use its path"
+                     in its place"
                 ),
-            });
+                "save the image in the book folder and use its path",
+            ));
             self.add_inline(Inline::Text(alt_text));
             return Ok(());
         }
-        let image = self.resolver.image(&dest, &at)?;
+        // an image that cannot be used is an error, but the chapter is read on (its
+        // alternative text stands in), so that every problem is found in one pass
+        let image = match self.resolver.image(&dest, &at) {
+            Ok(image) => image,
+            Err(e) => {
+                self.warnings.extend(e.findings());
+                self.add_inline(Inline::Text(alt_text));
+                return Ok(());
+            }
+        };
         let figure = Block::Figure(Figure {
             image,
             alt: alt_text.trim().to_string(),
             caption: Some(title.trim().to_string()).filter(|t| !t.is_empty()),
             line,
+            column: at.column.unwrap_or(1),
         });
         match self.stack.last() {
             Some(Frame::Inline(
                 InlineKind::Paragraph {
                     line,
+                    start,
                     implicit,
                     byline,
                 },
                 _,
             )) => {
-                let (line, implicit, byline) = (*line, *implicit, *byline);
+                let (line, start, implicit, byline) = (*line, *start, *implicit, *byline);
                 self.end_paragraph();
                 self.add_block(figure);
                 self.stack.push(Frame::Inline(
                     InlineKind::Paragraph {
                         line,
+                        start,
                         implicit,
                         byline,
                     },
@@ -200,7 +242,9 @@ impl Builder<'_> {
             }
             _ => {
                 self.warn(
+                    Code::SimplifiedMarkup,
                     "an image inside a link, emphasis or table is shown as its alternative text",
+                    "give the image a paragraph of its own to show it",
                 );
                 self.add_inline(Inline::Text(alt_text));
             }

@@ -23,9 +23,11 @@ impl Builder<'_> {
             Some(s) if SCHEMES.contains(&s) => match address(&dest) {
                 Ok(href) => return Some(LinkTarget::External(href)),
                 Err(why) => {
-                    self.warn(format!(
-                        "`{dest}` is not a valid address ({why}); its text is kept, without a link"
-                    ));
+                    self.warn(
+                        Code::BrokenLink,
+                        format!("`{dest}` is not a valid address ({why}); its text is kept, without a link"),
+                        "check the address",
+                    );
                     return None;
                 }
             },
@@ -34,7 +36,11 @@ impl Builder<'_> {
                     .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
                     && s.len() > 1 =>
             {
-                self.warn(format!("a link to `{dest}` was dropped: only http, https, mailto, tel and ftp addresses are allowed"));
+                self.warn(
+                    Code::BrokenLink,
+                    format!("a link to `{dest}` was dropped: only http, https, mailto, tel and ftp addresses are allowed"),
+                    "link to a web address, or to a chapter or heading of the book",
+                );
                 return None;
             }
             _ => {}
@@ -44,7 +50,11 @@ impl Builder<'_> {
             Some(_) if !fragment.is_empty() => Some(LinkTarget::Heading(fragment.to_string())),
             Some(index) => Some(LinkTarget::Chapter(index)),
             None => {
-                self.warn(format!("a link to `{dest}` was dropped: it is neither an address nor a chapter of the book"));
+                self.warn(
+                    Code::BrokenLink,
+                    format!("a link to `{dest}` was dropped: it is neither an address nor a chapter of the book"),
+                    "link to a chapter file of the book (e.g. 02.md#id) or to a full address (https://…)",
+                );
                 None
             }
         }

@@ -15,7 +15,7 @@ use pulldown_cmark::{
     Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 
-use crate::error::{Error, Location, Result, Warning};
+use crate::error::{Code, Error, Finding, Location, Result, Warning};
 use crate::model::{
     plain_text, Block, CodeBlock, ColumnAlign, Figure, Footnote, Heading, Inline, LinkTarget, List,
     ListItem, Paragraph, Table,
@@ -78,6 +78,8 @@ pub fn parse_chapter(
         | Options::ENABLE_TASKLISTS;
     let mut b = Builder {
         path,
+        text,
+        range: 0..0,
         ids,
         resolver,
         warnings,
@@ -93,6 +95,7 @@ pub fn parse_chapter(
     };
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         b.line = lines.line(range.start);
+        b.range = range;
         b.event(event)?;
     }
     b.finish()
@@ -104,8 +107,8 @@ enum BlockKind {
     Root,
     Quote,
     Item(Option<bool>),
-    /// A footnote definition: its label and source line.
-    Note(String, usize),
+    /// A footnote definition: its label and where it is.
+    Note(String, Location),
     /// A list under construction: its start number and finished items.
     List(Option<u64>, Vec<ListItem>),
     /// A container too deep to keep: its content goes to the parent.
@@ -117,12 +120,16 @@ enum BlockKind {
 enum InlineKind {
     Paragraph {
         line: usize,
+        /// Byte offset of its start in the chapter's text.
+        start: usize,
         implicit: bool,
         byline: bool,
     },
     Heading {
         line: usize,
         id: Option<String>,
+        /// Where the heading is (for messages).
+        at: Location,
     },
     Emphasis,
     Strong,
@@ -135,6 +142,8 @@ enum InlineKind {
         dest: String,
         title: String,
         line: usize,
+        /// Where the image is (for messages).
+        at: Location,
     },
     Ruby {
         base: Vec<Inline>,
@@ -168,6 +177,10 @@ struct TableDraft {
 
 struct Builder<'a> {
     path: &'a Path,
+    /// The chapter's text (for the columns of messages).
+    text: &'a str,
+    /// The byte range of the event being handled.
+    range: std::ops::Range<usize>,
     ids: &'a mut HeadingIds,
     resolver: &'a mut dyn Resolver,
     warnings: &'a mut Vec<Warning>,
@@ -175,12 +188,12 @@ struct Builder<'a> {
     depth_warned: bool,
     /// Footnote label → number.
     notes: HashMap<String, usize>,
-    /// Footnote labels in order of first citation, with the line of that citation.
-    note_order: Vec<(String, usize)>,
-    /// Footnote definitions: label → (line, content).
-    definitions: HashMap<String, (usize, Vec<Block>)>,
+    /// Footnote labels in order of first citation, with where that citation is.
+    note_order: Vec<(String, Location)>,
+    /// Footnote definitions: label → (where, content).
+    definitions: HashMap<String, (Location, Vec<Block>)>,
     /// A footnote defined a second time: its label and line.
-    duplicate_note: Option<(String, usize)>,
+    duplicate_note: Option<(String, Location)>,
     line: usize,
     /// Inside `<script>` or `<style>`: the tag whose end ends the skipping.
     html_skip: Option<String>,
@@ -189,16 +202,31 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    /// Where the event being handled is.
     fn at(&self) -> Location {
-        Location::line(self.path, self.line)
+        Location::of_range(self.path, self.text, self.range.clone())
     }
 
-    fn warn(&mut self, message: impl Into<String>) {
+    /// A warning of kind `code` at the event being handled.
+    fn warn(&mut self, code: Code, message: impl Into<String>, hint: impl Into<String>) {
         let location = self.at();
-        self.warnings.push(Warning {
-            location,
-            message: message.into(),
-        });
+        self.warnings
+            .push(Finding::new(code, location, message, hint));
+    }
+
+    /// A warning at the first character of the event being handled that `pick` picks
+    /// (at the event when none does).
+    fn warn_at_char(&mut self, pick: impl Fn(char) -> bool, code: Code, message: &str) {
+        let source = self.text.get(self.range.clone()).unwrap_or_default();
+        let at = match source.char_indices().find(|&(_, c)| pick(c)) {
+            Some((i, c)) => {
+                let start = self.range.start + i;
+                Location::of_range(self.path, self.text, start..start + c.len_utf8())
+            }
+            None => self.at(),
+        };
+        let hint = "remove them from the source (a copy from a word processor may carry them)";
+        self.warnings.push(Finding::new(code, at, message, hint));
     }
 
     fn depth(&self) -> usize {
@@ -210,9 +238,11 @@ impl Builder<'_> {
             return false;
         }
         if !std::mem::replace(&mut self.depth_warned, true) {
-            self.warn(format!(
-                "nesting deeper than {MAX_DEPTH} levels is flattened into the level above"
-            ));
+            self.warn(
+                Code::DeepNesting,
+                format!("nesting deeper than {MAX_DEPTH} levels is flattened into the level above"),
+                "nest quotes and lists less deeply",
+            );
         }
         true
     }
@@ -262,9 +292,11 @@ impl Builder<'_> {
     fn add_inline(&mut self, inline: Inline) {
         if !matches!(self.stack.last(), Some(Frame::Inline(..))) {
             let line = self.line;
+            let start = self.range.start;
             self.stack.push(Frame::Inline(
                 InlineKind::Paragraph {
                     line,
+                    start,
                     implicit: true,
                     byline: false,
                 },
@@ -330,9 +362,17 @@ impl Builder<'_> {
                 .chars()
                 .any(|c| c.is_control() && c != '\n' && c != '\t')
             {
-                self.warn("control characters were dropped");
+                self.warn_at_char(
+                    |c| c.is_control() && c != '\n' && c != '\t',
+                    Code::DroppedCharacters,
+                    "control characters were dropped",
+                );
             } else {
-                self.warn("characters XML cannot hold (noncharacters such as U+FFFE) were dropped");
+                self.warn_at_char(
+                    is_unprintable,
+                    Code::DroppedCharacters,
+                    "characters XML cannot hold (noncharacters such as U+FFFE) were dropped",
+                );
             }
         }
         if clean.is_empty() {
@@ -404,7 +444,8 @@ impl Builder<'_> {
                 let next = self.notes.len() + 1;
                 let number = *self.notes.entry(label.to_string()).or_insert(next);
                 if number == next {
-                    self.note_order.push((label.to_string(), self.line));
+                    let at = self.at();
+                    self.note_order.push((label.to_string(), at));
                 }
                 self.add_inline(Inline::NoteRef(number));
             }
@@ -423,12 +464,14 @@ impl Builder<'_> {
 
     fn start(&mut self, tag: Tag<'_>) -> Result<()> {
         let line = self.line;
+        let start = self.range.start;
         match tag {
             Tag::Paragraph => {
                 self.close_implicit_paragraph();
                 self.stack.push(Frame::Inline(
                     InlineKind::Paragraph {
                         line,
+                        start,
                         implicit: false,
                         byline: false,
                     },
@@ -441,6 +484,7 @@ impl Builder<'_> {
                     InlineKind::Heading {
                         line,
                         id: id.map(|i| i.to_string()),
+                        at: self.at(),
                     },
                     Vec::new(),
                 ));
@@ -449,7 +493,8 @@ impl Builder<'_> {
             Tag::List(start) => self.push_blocks(BlockKind::List(start, Vec::new())),
             Tag::Item => self.push_blocks(BlockKind::Item(None)),
             Tag::FootnoteDefinition(label) => {
-                self.push_blocks(BlockKind::Note(label.to_string(), line))
+                let at = self.at();
+                self.push_blocks(BlockKind::Note(label.to_string(), at))
             }
             Tag::CodeBlock(kind) => {
                 self.close_implicit_paragraph();
@@ -511,10 +556,12 @@ impl Builder<'_> {
                 dest_url, title, ..
             } => {
                 self.take_soft_break();
+                let at = self.at();
                 self.push_inline(InlineKind::Image {
                     dest: dest_url.to_string(),
                     title: title.to_string(),
                     line,
+                    at,
                 });
             }
             Tag::HtmlBlock => {
@@ -522,6 +569,7 @@ impl Builder<'_> {
                 self.stack.push(Frame::Inline(
                     InlineKind::Paragraph {
                         line,
+                        start,
                         implicit: false,
                         byline: false,
                     },
@@ -633,25 +681,25 @@ impl Builder<'_> {
         let Some(Frame::Blocks(_, blocks)) = self.stack.pop() else {
             return Ok(ParsedChapter::default());
         };
-        if let Some((label, line)) = self.duplicate_note.take() {
+        if let Some((label, at)) = self.duplicate_note.take() {
             return Err(Error::input(
-                Location::line(self.path, line),
+                Code::DuplicateFootnote,
+                at,
                 format!("footnote [^{label}] is defined twice"),
                 "give each footnote definition its own label",
             ));
         }
         let mut footnotes = Vec::new();
-        for (i, (label, line)) in self.note_order.iter().enumerate() {
+        for (i, (label, at)) in self.note_order.iter().enumerate() {
             let blocks = match self.definitions.remove(label) {
                 Some((_, blocks)) => blocks,
                 None => {
-                    self.warnings.push(Warning {
-                        location: Location::line(self.path, *line),
-                        message: format!(
-                            "footnote [^{label}] is cited but never defined; add a line \
-                             `[^{label}]: …` with its text"
-                        ),
-                    });
+                    self.warnings.push(Finding::new(
+                        Code::UndefinedFootnote,
+                        at.clone(),
+                        format!("footnote [^{label}] is cited but never defined"),
+                        format!("add a line `[^{label}]: …` with its text"),
+                    ));
                     Vec::new()
                 }
             };
@@ -660,20 +708,36 @@ impl Builder<'_> {
                 blocks,
             });
         }
-        let mut unused: Vec<(usize, String)> = self
+        let mut unused: Vec<(Location, String)> = self
             .definitions
             .into_iter()
-            .map(|(label, (line, _))| (line, label))
+            .map(|(label, (at, _))| (at, label))
             .collect();
         unused.sort();
-        for (line, label) in unused {
-            self.warnings.push(Warning {
-                location: Location::line(self.path, line),
-                message: format!("footnote [^{label}] is never cited; it was left out"),
-            });
+        for (at, label) in unused {
+            self.warnings.push(Finding::new(
+                Code::UnusedFootnote,
+                at,
+                format!("footnote [^{label}] is never cited; it was left out"),
+                format!("cite it with [^{label}] where it belongs, or delete it"),
+            ));
         }
         let mut blocks = blocks;
-        gap_free_headings(&mut blocks);
+        for (line, from, to) in gap_free_headings(&mut blocks) {
+            self.warnings.push(Finding::new(
+                Code::SkippedHeadingLevel,
+                Location::span(self.path, line, 1, usize::from(from)),
+                format!(
+                    "a level-{from} heading follows a level-{} heading; it is set as level {to}",
+                    to - 1
+                ),
+                format!(
+                    "use {} for a heading directly below a level-{} one",
+                    "#".repeat(usize::from(to)),
+                    to - 1
+                ),
+            ));
+        }
         Ok(ParsedChapter { blocks, footnotes })
     }
 }
@@ -741,8 +805,11 @@ fn trim_inlines(content: &mut Vec<Inline>) {
 
 /// Maps the levels of a chapter's headings onto an outline without gaps (`#` then
 /// `#####` become levels 1 and 2), so that both outputs nest them properly: a heading
-/// is one level below the nearest heading before it of a lower source level.
-fn gap_free_headings(blocks: &mut [Block]) {
+/// is one level below the nearest heading before it of a lower source level. Returns
+/// the headings set higher than written: (line, written level, level given), for
+/// those given level 2 or below (a chapter may begin at any level).
+fn gap_free_headings(blocks: &mut [Block]) -> Vec<(usize, u8, u8)> {
+    let mut raised = Vec::new();
     // (source level, level given) of the headings that enclose the current one; the
     // chapter itself stands at level 1
     let mut open: Vec<(u8, u8)> = vec![(1, 1)];
@@ -756,9 +823,13 @@ fn gap_free_headings(blocks: &mut [Block]) {
                 _ => h.level.min(1),
             };
             open.push((h.level, level));
+            if level < h.level && level > 1 {
+                raised.push((h.line, h.level, level));
+            }
             h.level = level;
         }
     }
+    raised
 }
 
 /// Byte offset → 1-based line number.

@@ -72,12 +72,18 @@ impl Builder<'_> {
             }
             "rp" => self.html_skip = Some("rp".into()),
             "script" | "style" => {
-                self.warn(format!("<{name}> was dropped with its content"));
+                self.warn(
+                    Code::UnsupportedHtml,
+                    format!("<{name}> was dropped with its content"),
+                    "books hold no scripts or styles; remove it",
+                );
                 self.html_skip = Some(name.to_string());
             }
-            _ => self.warn(format!(
-                "HTML tag <{name}> is not supported; it was dropped, its text kept"
-            )),
+            _ => self.warn(
+                Code::UnsupportedHtml,
+                format!("HTML tag <{name}> is not supported; it was dropped, its text kept"),
+                "use Markdown, or one of the tags README.md lists",
+            ),
         }
     }
 

@@ -10,7 +10,12 @@ struct Fake {
 impl Resolver for Fake {
     fn image(&mut self, path: &str, at: &Location) -> Result<usize> {
         if path.starts_with("..") {
-            return Err(Error::input(at.clone(), "outside", "move it"));
+            return Err(Error::input(
+                Code::OutsideBook,
+                at.clone(),
+                "outside",
+                "move it",
+            ));
         }
         self.images.push(path.to_string());
         Ok(self.images.len() - 1)
@@ -86,7 +91,7 @@ fn duplicate_explicit_id_is_an_error_with_line() {
     .unwrap_err();
     assert!(
         e.to_string()
-            .starts_with("c.md:3: heading id `x` is used twice"),
+            .starts_with("c.md:3:1: heading id `x` is used twice"),
         "{e}"
     );
 }
@@ -190,14 +195,26 @@ fn images_become_figures_and_split_their_paragraph() {
         (0, "图一", Some("标题"))
     );
     assert_eq!(text_of(&c.blocks[2]), "后文");
-    let e = parse_chapter(
+    // an image that cannot be used is an error the reading goes on past: it is
+    // recorded, its alternative text stands in
+    let mut findings = vec![];
+    let c = parse_chapter(
         Path::new("c.md"),
         "x\n\n![a](../x.png)\n",
         &mut HeadingIds::default(),
         &mut Fake::default(),
-        &mut vec![],
+        &mut findings,
+    )
+    .unwrap();
+    assert_eq!(findings.len(), 1);
+    assert!(findings[0].is_error());
+    assert_eq!(findings[0].code, Code::OutsideBook);
+    assert!(
+        findings[0].to_string().starts_with("c.md:3:1: outside"),
+        "{}",
+        findings[0]
     );
-    assert!(e.unwrap_err().to_string().starts_with("c.md:3:"));
+    assert_eq!(text_of(&c.blocks[1]), "a");
 }
 
 #[test]
@@ -359,7 +376,7 @@ fn footnotes_defined_twice_or_never() {
     .unwrap_err();
     assert!(
         e.to_string()
-            .starts_with("c.md:5: footnote [^1] is defined twice"),
+            .starts_with("c.md:5:1: footnote [^1] is defined twice"),
         "{e}"
     );
     let (_, warnings) = parse("甲[^x]\n");
@@ -412,7 +429,7 @@ fn remote_and_empty_image_paths() {
     )
     .unwrap_err();
     assert!(
-        e.to_string().starts_with("c.md:3: the image has no path"),
+        e.to_string().starts_with("c.md:3:1: the image has no path"),
         "{e}"
     );
 }
