@@ -51,16 +51,7 @@ fn builds_cleanly(name: &str, extra: &str, chapters: &[(&str, String)]) -> PathB
     );
     assert!(peak < 600 * 1024, "{name}: peak memory {peak} KiB");
     let pdf = dir.join("out/book.pdf");
-    let qpdf = Command::new("qpdf")
-        .arg("--check")
-        .arg(&pdf)
-        .output()
-        .unwrap();
-    assert!(
-        qpdf.status.success(),
-        "{name}: {}",
-        String::from_utf8_lossy(&qpdf.stdout)
-    );
+    assert_qpdf_clean(&pdf);
     let read = proof::read(&pdf);
     for g in &read.glyphs {
         let (w, h) = read.sizes[g.page];
@@ -110,7 +101,7 @@ fn hanzi(n: usize) -> String {
 #[test]
 fn a_lone_skin_tone_modifier() {
     let out = builds_cleanly("skin", "", &[("a.md", "正文🏿，🧑🏿。\n".into())]);
-    // (colour glyphs are drawn after the text, each with its /ActualText)
+    // (colour glyphs are images where they stand in the text, each with its /ActualText)
     let text = pdf_text(&out);
     assert!(text.contains("正文") && text.contains("🧑🏿"), "{text}");
     assert_eq!(text.matches('🏿').count(), 2, "{text}");
@@ -296,4 +287,72 @@ fn an_image_with_no_path() {
         &[("a.md", "正文\n\n![x]()\n".into())],
         &["error[E0304]: the image has no path", "--> book/a.md:3:1"],
     );
+}
+
+#[test]
+fn a_table_of_thirty_columns_on_a_small_page() {
+    let cells: Vec<String> = (0..30).map(|i| hanzi(3 + i % 5)).collect();
+    let row = format!("| {} |\n", cells.join(" | "));
+    let table = format!("{row}|{}\n{row}{row}", "---|".repeat(30));
+    let out = builds_cleanly("thirty-columns", "", &[("a.md", table)]);
+    // every column holds a character: no glyph runs into its neighbour's
+    let read = proof::read(&out.join("book.pdf"));
+    for line in proof::lines(&read.glyphs, false) {
+        for pair in line.glyphs.windows(2) {
+            assert!(
+                pair[1].x >= pair[0].x1 - 0.05,
+                "`{}` and `{}` overlap on page {}",
+                pair[0].text,
+                pair[1].text,
+                line.page + 1
+            );
+        }
+    }
+    assert!(pdf_text(&out).contains(&cells[29]));
+}
+
+#[test]
+fn a_ruby_after_a_word_joiner() {
+    let text =
+        "段落\u{FEFF}<ruby>漢<rt>hàn</rt></ruby>字，27409\u{2060}<ruby>Zq<rt>zhù</rt></ruby>。\n";
+    let out = builds_cleanly("ruby-joiner", "", &[("a.md", text.into())]);
+    let pdf = pdf_text(&out);
+    assert!(pdf.contains("段落漢") && pdf.contains("27409Zq"), "{pdf}");
+}
+
+#[test]
+fn colour_glyphs_stand_in_the_reading_order() {
+    let out = builds_cleanly("emoji-order", "", &[("a.md", "甲🎉乙，丙👍丁。\n".into())]);
+    let pdf = out.join("book.pdf");
+    let read = proof::read(&pdf);
+    let (_, tree) = structure::read(&pdf);
+    let text = squeeze(&tree.text(&structure::text_by_mcid(&read.glyphs)));
+    assert!(text.contains("甲🎉乙，丙👍丁。"), "{text}");
+}
+
+#[test]
+fn a_title_longer_than_the_title_page() {
+    let title = hanzi(120);
+    let dir = scratch("long-title");
+    let toml = format!("[book]\ntitle = \"{title}\"\n[pdf]\npage_size = [70, 90]\n");
+    write_book(
+        &dir.join("book"),
+        &[
+            ("book.toml", toml.as_bytes()),
+            ("a.md", "# 一\n\n正文。\n".as_bytes()),
+            ("b.md", "# 二\n\n正文。\n".as_bytes()),
+        ],
+    );
+    let (run, _) = build_measured(&dir);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let read = proof::read(&dir.join("out/book.pdf"));
+    for g in &read.glyphs {
+        let (w, h) = read.sizes[g.page];
+        assert!(
+            g.x >= 0.0 && g.x1 <= w && g.y <= h,
+            "`{}` outside the page",
+            g.text
+        );
+    }
+    assert!(pdf_text(&dir.join("out")).contains(&title));
 }

@@ -165,17 +165,21 @@ impl Geometry {
 
     /// The running head's baseline.
     pub fn head_baseline(&self) -> f32 {
-        self.top - HEAD_BASELINE * self.pitch
+        // never so high that the head leaves the page (a small top margin, a wide pitch)
+        (self.top - HEAD_BASELINE * self.pitch).max(self.size)
     }
 
-    /// The height of the hairline under the running head.
+    /// The height of the hairline under the running head: between the head and the
+    /// text block.
     pub fn head_rule(&self) -> f32 {
-        self.top - HEAD_RULE * self.pitch
+        (self.top - HEAD_RULE * self.pitch)
+            .max(self.head_baseline() + 0.25 * self.size)
+            .min(self.top)
     }
 
-    /// The folio's baseline.
+    /// The folio's baseline: never so low that the folio leaves the page.
     pub fn folio_baseline(&self) -> f32 {
-        self.bottom() + FOLIO_BASELINE * self.pitch
+        (self.bottom() + FOLIO_BASELINE * self.pitch).min(self.page_height - 0.5 * self.size)
     }
 }
 

@@ -115,7 +115,8 @@ pub fn paginate(rows: Vec<Row>, notes: &Notes, settings: Settings) -> Vec<Page> 
         {
             paginator.pages.push(Page::default());
         }
-        if paginator.page.rows.is_empty() {
+        let fresh = paginator.page.rows.is_empty();
+        if fresh {
             if row.droppable {
                 continue;
             }
@@ -130,23 +131,32 @@ pub fn paginate(rows: Vec<Row>, notes: &Notes, settings: Settings) -> Vec<Page> 
         let Some(row) = paginator.place(row) else {
             continue;
         };
-        if paginator.page.rows.is_empty() {
-            // does not fit even on an empty page: place it anyway
+        if fresh {
+            // does not fit even on an empty page: without the repeated header, if it
+            // fits so; else anyway (a page that held only the header would come back
+            // for ever)
+            paginator.page.rows.clear();
+            let Some(row) = paginator.place(row) else {
+                continue;
+            };
             paginator.force(row);
             continue;
         }
         // break before this row if a page may begin with it, else go back to the last
-        // row a page may begin with
+        // row a page may begin with, as long as something besides a table's header
+        // stays (a page of the header alone would come back for ever)
+        let rows = &paginator.page.rows;
         let cut = if row.break_before {
-            paginator.page.rows.len()
+            rows.len()
         } else {
-            paginator
-                .page
-                .rows
-                .iter()
+            rows.iter()
                 .rposition(|(_, r)| r.break_before)
-                .filter(|&k| k > 0)
-                .unwrap_or(paginator.page.rows.len())
+                .filter(|&k| {
+                    rows[..k]
+                        .iter()
+                        .any(|(_, r)| !r.table.is_some_and(|t| t.header))
+                })
+                .unwrap_or(rows.len())
         };
         let carried = paginator.cut(cut);
         paginator.flush();
@@ -159,6 +169,10 @@ pub fn paginate(rows: Vec<Row>, notes: &Notes, settings: Settings) -> Vec<Page> 
         }
     }
     paginator.flush();
+    // notes carried past the last row go on pages of their own
+    while !paginator.page.notes.is_empty() {
+        paginator.flush();
+    }
     paginator.pages
 }
 
@@ -204,16 +218,20 @@ impl Paginator<'_> {
                 });
                 end > part.lines.start && self.notes.height(&t) <= limit
             });
+            // a page with nothing else takes at least one line of a note, however tall
+            let fit = fit.or(parts.is_empty().then_some(part.lines.start + 1));
             match fit {
                 Some(end) => {
                     parts.push(NotePart {
                         key: part.key,
                         lines: part.lines.start..end,
                     });
-                    rest.push(NotePart {
-                        key: part.key,
-                        lines: end..part.lines.end,
-                    });
+                    if end < part.lines.end {
+                        rest.push(NotePart {
+                            key: part.key,
+                            lines: end..part.lines.end,
+                        });
+                    }
                 }
                 None => rest.push(part),
             }
@@ -319,6 +337,16 @@ impl Paginator<'_> {
         self.carry.extend(leftover);
         for row in rows {
             if let Some(row) = self.place(row) {
+                // (it stood here before: it stays, its notes go on to the next page)
+                for key in &row.notes {
+                    let placed = self.page.notes.iter().any(|p| p.key == *key);
+                    if !placed && !self.carry.iter().any(|p| p.key == *key) {
+                        self.carry.push(NotePart {
+                            key: *key,
+                            lines: 0..self.notes.lines(*key),
+                        });
+                    }
+                }
                 let used = self.page.used();
                 self.page.rows.push((used, row));
             }
@@ -510,5 +538,85 @@ mod tests {
         let pages = run(rows, 10);
         assert_eq!(heights(&pages), [10, 4]);
         assert!(pages[1].rows[0].1.table.unwrap().header);
+    }
+
+    #[test]
+    fn a_table_row_that_fits_a_page_only_without_the_header_ends() {
+        // a row of 5 lines citing a note of 3 (three grid lines) fills a page of 8; the
+        // header of 1 cannot come with it
+        let part = |header| {
+            Some(TablePart {
+                id: (0, 7),
+                header,
+                last: false,
+            })
+        };
+        let mut rows = vec![Row {
+            height: 1,
+            break_before: true,
+            table: part(true),
+            ..Row::default()
+        }];
+        for _ in 0..2 {
+            rows.push(Row {
+                height: 5,
+                break_before: true,
+                notes: vec![(0, 1)],
+                table: part(false),
+                ..Row::default()
+            });
+        }
+        let pages = paginate(rows, &notes(&[((0, 1), 3)]), settings(8));
+        let placed: usize = pages.iter().map(|p| p.rows.len()).sum();
+        assert!(pages.len() <= 3 && placed <= 4, "{:?}", heights(&pages));
+        assert!(pages.iter().all(|p| !p.rows.is_empty()));
+    }
+
+    #[test]
+    fn rows_kept_together_that_fill_a_page_with_the_header_end() {
+        // two rows that must stay together (the second may not begin a page) and do
+        // not fit on a page under the repeated header
+        let part = |header, last| {
+            Some(TablePart {
+                id: (0, 7),
+                header,
+                last,
+            })
+        };
+        let mut rows = vec![Row {
+            height: 1,
+            break_before: true,
+            table: part(true, false),
+            ..Row::default()
+        }];
+        rows.extend(body(9, false));
+        rows.push(Row {
+            height: 5,
+            break_before: true,
+            table: part(false, false),
+            ..Row::default()
+        });
+        rows.push(Row {
+            height: 5,
+            break_before: false,
+            table: part(false, true),
+            ..Row::default()
+        });
+        let pages = run(rows, 10);
+        assert!(pages.len() <= 4, "{:?}", heights(&pages));
+    }
+
+    #[test]
+    fn notes_carried_past_the_last_row_are_not_lost() {
+        // one line of text citing a note of 30 lines: the note runs on over pages of
+        // its own after the text ends
+        let mut rows = body(1, false);
+        rows[0].notes = vec![(0, 1)];
+        let pages = paginate(rows, &notes(&[((0, 1), 30)]), settings(10));
+        let parts: Vec<&NotePart> = pages.iter().flat_map(|p| &p.notes).collect();
+        assert_eq!(parts.last().unwrap().lines.end, 30, "{parts:?}");
+        for pair in parts.windows(2) {
+            assert_eq!(pair[0].lines.end, pair[1].lines.start, "{parts:?}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! chapters, a chapter's title block, and the one-line furniture of each page (running
 //! heads, folios, the contents' page numbers).
 
-use super::{shift, Composer, Setter, Setting, DISPLAY_LEADING};
+use super::{notes_of_rows_lines, shift, Composer, Setter, Setting, DISPLAY_LEADING};
 use crate::fonts::Face;
 use crate::model::{plain_text, Book, Heading, Place};
 use crate::pdf::justify::{Align, Line};
@@ -37,16 +37,19 @@ impl Setter<'_, '_> {
             ));
         }
         let capacity = c.geometry.block_height();
-        let (mut lines, _) = c.stack(&groups, capacity * 0.22);
+        let (mut lines, mut bottom) = c.stack(&groups, capacity * 0.22);
         if let Some(publisher) = &meta.publisher {
-            let (publisher_lines, _) = c.stack(
+            // at the foot of the page, or below a title that fills it
+            let (publisher_lines, below) = c.stack(
                 &[(c.text_lines(publisher, byline, p()), byline.size * 1.6, 0.0)],
-                capacity - 2.0 * c.geometry.pitch,
+                (capacity - 2.0 * c.geometry.pitch).max(bottom + byline.size),
             );
             lines.extend(publisher_lines);
+            bottom = below;
         }
         vec![Row {
-            height: c.geometry.lines,
+            // a page, or as many as a title longer than a page takes
+            height: c.geometry.lines.max(c.grid_lines(bottom)),
             lines,
             break_before: true,
             new_page: true,
@@ -180,9 +183,11 @@ impl Setter<'_, '_> {
         }
         let (lines, bottom) = c.stack(&groups, pitch);
         let lines = shift(lines, (c.geometry.measure - title.measure) / 2.0);
+        let notes = notes_of_rows_lines(&lines, self.chapter);
         Row {
             height: c.grid_lines(bottom + 1.5 * pitch),
             lines,
+            notes,
             break_before: true,
             new_page: true,
             chapter_start: true,

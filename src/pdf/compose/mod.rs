@@ -637,9 +637,11 @@ impl<'c, 'a> Setter<'c, 'a> {
                 ..Row::default()
             });
         }
+        let notes = notes_of_rows_lines(&lines, self.chapter);
         rows.push(Row {
             height,
             lines,
+            notes,
             break_before: true,
             anchor: Some(Anchor {
                 id: heading.id.clone(),
@@ -744,6 +746,17 @@ fn shift(mut lines: Vec<RowLine>, dx: f32) -> Vec<RowLine> {
         l.x += dx;
     }
     lines
+}
+
+/// The footnotes cited on the lines of a row (a heading, a title block).
+fn notes_of_rows_lines(lines: &[RowLine], chapter: usize) -> Vec<NoteKey> {
+    let mut notes: Vec<NoteKey> = Vec::new();
+    for key in lines.iter().flat_map(|l| notes_of(&l.line, chapter)) {
+        if !notes.contains(&key) {
+            notes.push(key);
+        }
+    }
+    notes
 }
 
 /// The footnotes cited on a line.

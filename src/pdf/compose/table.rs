@@ -21,14 +21,13 @@ impl Setter<'_, '_> {
     /// A table's rows.
     pub(super) fn table(&mut self, table: &Table, frame: Frame, parent: ElemId) -> Vec<Row> {
         let c = self.c;
-        let size = (c.body_size() * SMALL_SCALE * 10.0).round() / 10.0;
-        let pad = 0.5 * c.body_size();
         let columns = table.align.len().max(1);
         // the header in the bold serif, the body in the regular one
         let all_rows: Vec<(Face, &Vec<Vec<Inline>>)> =
             std::iter::once((Face::SerifBold, &table.header))
                 .chain(table.rows.iter().map(|r| (Face::SerifRegular, r)))
                 .collect();
+        let (size, pad) = table_type(c.body_size(), columns, frame.width);
         let widths = self.column_widths_of(&all_rows, columns, size, pad, frame.width);
         let line_pitch = size * TABLE_LEADING;
         self.tables += 1;
@@ -139,7 +138,9 @@ impl Setter<'_, '_> {
     }
 
     /// Column widths from the cells' natural (one-line) and minimum (longest unbreakable
-    /// piece) widths.
+    /// piece) widths. Every column gets at least one em of table type (a breaker can
+    /// split anything between characters); the minimums above that give way in
+    /// proportion when they do not all fit.
     fn column_widths_of(
         &self,
         rows: &[(Face, &Vec<Vec<Inline>>)],
@@ -181,8 +182,45 @@ impl Setter<'_, '_> {
                 minimum[col] = minimum[col].max(widest.min(total / 2.0) + 2.0 * pad);
             }
         }
+        let floor = size + 2.0 * pad;
+        let minimum = fit_minimums(&minimum, floor, total);
+        let natural: Vec<f32> = natural.iter().map(|w| w.max(floor)).collect();
         column_widths(&natural, &minimum, total)
     }
+}
+
+/// The type size and the cell padding of a table of `columns` columns in a measure of
+/// `total`: small type and half an em of body type each side of a cell; for a table so
+/// wide that its columns could not each hold a character that way, thinner padding and
+/// then smaller type, so that every column holds at least one character.
+fn table_type(body: f32, columns: usize, total: f32) -> (f32, f32) {
+    let normal = (body * SMALL_SCALE * 10.0).round() / 10.0;
+    let pad = 0.5 * body;
+    let per_column = total / columns as f32;
+    if normal + 2.0 * pad <= per_column {
+        return (normal, pad);
+    }
+    // thin padding, the type as large as then fits (a tenth of a point down)
+    let fitted = per_column / (1.0 + 2.0 * TIGHT_PAD);
+    let size = (fitted * 10.0).floor() / 10.0;
+    let size = if size > 0.0 { size.min(normal) } else { fitted };
+    (size, TIGHT_PAD * size)
+}
+
+/// Cell padding of a very wide table, in ems of its type.
+const TIGHT_PAD: f32 = 0.2;
+
+/// Column minimums that fit in `total`: each at least `floor`; when they add up to more
+/// than `total`, what each asks above `floor` is cut in the same proportion.
+fn fit_minimums(minimum: &[f32], floor: f32, total: f32) -> Vec<f32> {
+    let minimum: Vec<f32> = minimum.iter().map(|m| m.max(floor)).collect();
+    let sum: f32 = minimum.iter().sum();
+    if sum <= total {
+        return minimum;
+    }
+    let base = floor * minimum.len() as f32;
+    let keep = ((total - base) / (sum - base)).clamp(0.0, 1.0);
+    minimum.iter().map(|m| floor + (m - floor) * keep).collect()
 }
 
 /// Column widths filling `total`, as browsers lay out automatic tables: a column whose
@@ -218,8 +256,26 @@ fn column_widths(natural: &[f32], minimum: &[f32], total: f32) -> Vec<f32> {
             fixed[i] = true;
         }
     }
+    shrink_to(widths, minimum, total)
+}
+
+/// `widths` brought to add up to `total`: spare width shared in proportion; an excess
+/// taken from what each column has above its minimum, in proportion to that.
+fn shrink_to(widths: Vec<f32>, minimum: &[f32], total: f32) -> Vec<f32> {
     let sum: f32 = widths.iter().sum();
-    widths.iter().map(|w| w * total / sum).collect()
+    if sum <= total {
+        return widths.iter().map(|w| w * total / sum).collect();
+    }
+    let slack: f32 = widths.iter().zip(minimum).map(|(w, m)| w - m).sum();
+    if slack <= 0.0 {
+        return widths.iter().map(|w| w * total / sum).collect();
+    }
+    let cut = ((sum - total) / slack).min(1.0);
+    widths
+        .iter()
+        .zip(minimum)
+        .map(|(w, m)| w - (w - m) * cut)
+        .collect()
 }
 
 #[cfg(test)]
@@ -236,5 +292,23 @@ mod tests {
         let w = column_widths(&[100.0, 20.0], &[10.0, 20.0], 60.0);
         assert!((w.iter().sum::<f32>() - 60.0).abs() < 0.01);
         assert!(w[1] >= 20.0 - 0.01);
+    }
+
+    #[test]
+    fn minimums_that_do_not_fit_give_way_but_keep_the_floor() {
+        let m = fit_minimums(&[10.0, 50.0, 90.0], 10.0, 60.0);
+        assert!((m.iter().sum::<f32>() - 60.0).abs() < 0.01);
+        assert!(m.iter().all(|&w| w >= 10.0 - 0.01));
+        let w = column_widths(&[10.0, 80.0, 120.0], &m, 60.0);
+        assert!((w.iter().sum::<f32>() - 60.0).abs() < 0.01);
+        assert!(w.iter().zip(&m).all(|(w, m)| w + 0.01 >= *m), "{w:?} {m:?}");
+    }
+
+    #[test]
+    fn thirty_columns_get_smaller_type_that_fits() {
+        let (size, pad) = table_type(10.5, 30, 325.0);
+        assert!(30.0 * (size + 2.0 * pad) <= 325.0 + 0.01);
+        assert!(size >= 7.0);
+        assert_eq!(table_type(10.5, 3, 325.0), (9.5, 5.25));
     }
 }

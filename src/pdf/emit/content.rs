@@ -249,24 +249,23 @@ impl Writer<'_> {
         if lines.is_empty() {
             return;
         }
-        // colour glyphs, drawn after the text, each with the text it stands for
-        let mut bitmaps: Vec<(ElemId, String, &str, [f32; 6])> = Vec::new();
         self.content.begin_text();
         let mut font: Option<(&str, f32)> = None;
         for placed in lines {
             let mut run = Run::default();
             for g in &placed.line.glyphs {
                 let Some(shown) = fonts.glyph(g.font, g.id) else {
-                    // a colour bitmap glyph: drawn as an image after the text
+                    // a colour bitmap glyph: an image between two text objects, where it
+                    // stands in the text (the reading order follows the content order)
                     if let Some((name, b)) = images.glyph(g.font, g.id) {
                         let x = placed.x + g.x + b.left * g.size;
                         let y = self.height - placed.baseline + g.dy + b.bottom * g.size;
-                        bitmaps.push((
-                            g.elem,
-                            g.text.to_text(),
-                            name,
-                            [b.width * g.size, 0.0, 0.0, b.height * g.size, x, y],
-                        ));
+                        let matrix = [b.width * g.size, 0.0, 0.0, b.height * g.size, x, y];
+                        run.flush(&mut self.content);
+                        self.end();
+                        self.content.end_text();
+                        self.bitmap(g.elem, &g.text.to_text(), name, matrix);
+                        self.content.begin_text();
                     }
                     continue;
                 };
@@ -304,17 +303,19 @@ impl Writer<'_> {
         }
         self.end();
         self.content.end_text();
-        for (elem, text, name, matrix) in bitmaps {
-            if text.is_empty() {
-                self.begin(elem);
-            } else {
-                self.begin_actual(elem, &text);
-            }
-            self.content.save_state();
-            self.content.transform(matrix);
-            self.content.x_object(Name(name.as_bytes()));
-            self.content.restore_state();
+    }
+
+    /// A colour glyph drawn as an image, marked with the text it stands for.
+    fn bitmap(&mut self, elem: ElemId, text: &str, name: &str, matrix: [f32; 6]) {
+        if text.is_empty() {
+            self.begin(elem);
+        } else {
+            self.begin_actual(elem, text);
         }
+        self.content.save_state();
+        self.content.transform(matrix);
+        self.content.x_object(Name(name.as_bytes()));
+        self.content.restore_state();
         self.end();
     }
 

@@ -517,7 +517,8 @@ fn drafts(text: &Text<'_>, chars: &[char], allowed: &[bool]) -> Vec<Draft> {
     let mut drafts: Vec<Draft> = Vec::new();
     for (i, &c) in chars.iter().enumerate() {
         let (style, before) = text.chars[i];
-        let boundary = before.space || before.forced || before.allow || before.soft_hyphen;
+        let ruby = text.rubies.contains_key(&i);
+        let boundary = before.space || before.forced || before.allow || before.soft_hyphen || ruby;
         if !cluster_start[i] && !boundary {
             if let Some(d) = drafts.last_mut() {
                 d.end = i + 1;

@@ -36,10 +36,14 @@ impl HeadingIds {
 
 /// A GitHub-style slug that is also a valid XML id: letters (Chinese included) and
 /// digits kept, spaces to `-`, punctuation dropped, an `h-` prefix when it would start
-/// with something other than a letter.
+/// with something other than a letter; at most [`SLUG_CHARS`] characters (a heading
+/// of a thousand characters gives an id of its opening words).
 pub(super) fn slug(text: &str) -> String {
     let mut s = String::new();
     for c in text.trim().chars() {
+        if s.chars().count() >= SLUG_CHARS {
+            break;
+        }
         if c.is_alphanumeric() || c == '_' || c == '-' {
             s.extend(c.to_lowercase());
         } else if c.is_whitespace() && !s.ends_with('-') {
@@ -53,6 +57,9 @@ pub(super) fn slug(text: &str) -> String {
         Some(_) => format!("h-{s}"),
     }
 }
+
+/// The longest id made from a heading's text.
+const SLUG_CHARS: usize = 48;
 
 pub(super) fn is_valid_id(id: &str) -> bool {
     let mut chars = id.chars();

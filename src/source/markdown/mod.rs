@@ -813,23 +813,38 @@ fn gap_free_headings(blocks: &mut [Block]) -> Vec<(usize, u8, u8)> {
     // (source level, level given) of the headings that enclose the current one; the
     // chapter itself stands at level 1
     let mut open: Vec<(u8, u8)> = vec![(1, 1)];
+    close_up(blocks, &mut open, &mut raised);
+    raised
+}
+
+/// [`gap_free_headings`] over `blocks` and the blocks inside them (quotes, list
+/// items), in document order: a reader's outline does not stop at a quote.
+fn close_up(blocks: &mut [Block], open: &mut Vec<(u8, u8)>, raised: &mut Vec<(usize, u8, u8)>) {
     for block in blocks {
-        if let Block::Heading(h) = block {
-            while open.last().is_some_and(|&(source, _)| source >= h.level) && open.len() > 1 {
-                open.pop();
+        match block {
+            Block::Heading(h) => {
+                while open.last().is_some_and(|&(source, _)| source >= h.level) && open.len() > 1 {
+                    open.pop();
+                }
+                let level = match open.last() {
+                    Some(&(source, given)) if source < h.level => (given + 1).min(h.level),
+                    _ => h.level.min(1),
+                };
+                open.push((h.level, level));
+                if level < h.level && level > 1 {
+                    raised.push((h.line, h.level, level));
+                }
+                h.level = level;
             }
-            let level = match open.last() {
-                Some(&(source, given)) if source < h.level => (given + 1).min(h.level),
-                _ => h.level.min(1),
-            };
-            open.push((h.level, level));
-            if level < h.level && level > 1 {
-                raised.push((h.line, h.level, level));
+            Block::Quote(inner) => close_up(inner, open, raised),
+            Block::List(list) => {
+                for item in &mut list.items {
+                    close_up(&mut item.blocks, open, raised);
+                }
             }
-            h.level = level;
+            _ => {}
         }
     }
-    raised
 }
 
 /// Byte offset → 1-based line number.
