@@ -206,10 +206,12 @@ pub fn emit(doc: &Document<'_>) -> Result<Vec<u8>> {
         let content_id = next();
         pdf.stream(content_id, &stream.bytes)
             .filter(pdf_writer::Filter::FlateDecode);
+        // the page's content enters the structure before its link annotations, so that
+        // a paragraph's text before a link stays before it in the reading order
+        let key = tree.add_page(page_ids[index], &stream.marked);
         let annotations = structure::links(
             &mut pdf, &mut next, page, index, &page_ids, doc.size.1, margin, &mut tree,
         );
-        let key = tree.add_page(page_ids[index], &stream.marked);
         let mut p = pdf.page(page_ids[index]);
         p.parent(pages_id);
         p.media_box(Rect::new(0.0, 0.0, width, height));

@@ -101,22 +101,26 @@ impl Builder<'_> {
             ));
             return Ok(());
         }
+        // a bad id is an error; reading goes on with an id made from the text, so that
+        // `check` lists every one at once
         let id = match id {
             Some(id) if !is_valid_id(&id) => {
-                return Err(Error::input(
+                self.warnings.push(Finding::new(
                     Code::BadHeadingId,
                     at,
                     format!("heading id `{id}` is not a valid id"),
                     "start it with a letter and use only letters, digits, '-', '_' and '.'",
-                ))
+                ));
+                self.ids.derive(&plain_text(&content))
             }
             Some(id) if !self.ids.claim(&id) => {
-                return Err(Error::input(
+                self.warnings.push(Finding::new(
                     Code::DuplicateHeadingId,
                     at,
                     format!("heading id `{id}` is used twice in the book"),
                     "give each {#id} a different name",
-                ))
+                ));
+                self.ids.derive(&plain_text(&content))
             }
             Some(id) => id,
             None => self.ids.derive(&plain_text(&content)),

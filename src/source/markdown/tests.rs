@@ -81,18 +81,29 @@ fn headings_get_unique_ids_and_lines() {
 
 #[test]
 fn duplicate_explicit_id_is_an_error_with_line() {
-    let e = parse_chapter(
+    let mut findings = vec![];
+    parse_chapter(
         Path::new("c.md"),
-        "# a {#x}\n\n# b {#x}\n",
+        "# a {#x}\n\n# b {#x}\n\n# c {#9}\n",
         &mut HeadingIds::default(),
         &mut Fake::default(),
-        &mut vec![],
+        &mut findings,
     )
-    .unwrap_err();
+    .unwrap();
+    // both are errors; reading went on to the third heading
+    let errors: Vec<String> = findings
+        .iter()
+        .filter(|f| f.is_error())
+        .map(|f| f.to_string())
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(
-        e.to_string()
-            .starts_with("c.md:3:1: heading id `x` is used twice"),
-        "{e}"
+        errors[0].starts_with("c.md:3:1: heading id `x` is used twice"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].starts_with("c.md:5:1: heading id `9` is not a valid id"),
+        "{errors:?}"
     );
 }
 
@@ -327,6 +338,11 @@ fn absurd_nesting_is_flattened_not_a_crash() {
 fn slugs() {
     assert_eq!(super::ids::slug("Hello, World!"), "hello-world");
     assert_eq!(super::ids::slug("2021 年"), "h-2021-年");
+    let long = super::ids::slug(&"天地玄黄 ".repeat(100));
+    assert!(
+        long.chars().count() <= 48 && long.starts_with("天地玄黄-天地玄黄"),
+        "{long}"
+    );
     assert_eq!(super::ids::slug("！？"), "section");
 }
 
@@ -361,6 +377,24 @@ fn skipped_heading_levels_close_up() {
             _ => None,
         })
         .collect();
+    assert_eq!(levels, [1, 2, 2, 3]);
+}
+
+#[test]
+fn headings_in_quotes_and_lists_close_up_too() {
+    let (c, _) = parse("# 一\n\n> ###### 二\n\n- ##### 三\n\n###### 四\n");
+    let mut levels = Vec::new();
+    fn walk(blocks: &[Block], levels: &mut Vec<u8>) {
+        for b in blocks {
+            match b {
+                Block::Heading(h) => levels.push(h.level),
+                Block::Quote(inner) => walk(inner, levels),
+                Block::List(l) => l.items.iter().for_each(|i| walk(&i.blocks, levels)),
+                _ => {}
+            }
+        }
+    }
+    walk(&c.blocks, &mut levels);
     assert_eq!(levels, [1, 2, 2, 3]);
 }
 
