@@ -8,7 +8,8 @@ chapters (benches/longbook.py); inkstone alone also builds a 2,000,000-character
 to show that its cost grows linearly. Each book is converted into an equivalent Typst
 document (A5, Noto Serif CJK SC 10.5 pt from fonts/, baseline pitch 1.7, 2-em indent,
 justified, 31-em measure, headings in Noto Sans CJK SC, chapters on new pages, running
-folio). Typst writes only the PDF; inkstone writes the EPUB as well.
+folio). Typst writes only the PDF; inkstone writes the EPUB as well. `inkstone check`
+(everything a build would report, without typesetting or writing) is timed beside them.
 
 Typst is the native CLI (`typst` on PATH, else `cargo install typst-cli --locked`,
 about 17 minutes once). Every run is a fresh process; the two tools alternate; the
@@ -100,15 +101,19 @@ def compare(label, book_dir, work, inkstone, typst, runs):
     ink = [inkstone, "build", book_dir, "-o", os.path.join(work, f"out-{label}")]
     typ = [typst, "compile", "--font-path", os.path.join(ROOT, "fonts"), "--ignore-system-fonts",
            source, os.path.join(work, f"{label}-typst.pdf")]
-    run(ink), run(typ)  # warm the file cache, not the programs
-    samples = {"ink": [], "typ": []}
+    check = [inkstone, "check", book_dir]
+    run(ink), run(typ), run(check)  # warm the file cache, not the programs
+    samples = {"ink": [], "typ": [], "check": []}
     for _ in range(runs):
         samples["ink"].append(run(ink))
         samples["typ"].append(run(typ))
+        samples["check"].append(run(check))
     print(f"{label}: {runs} runs each, interleaved, fresh processes; median (min–max)")
     ti, mi = summary("inkstone build (EPUB + PDF)", samples["ink"])
     tt, mt = summary("typst compile (PDF)", samples["typ"])
-    print(f"  ratio inkstone/typst: time {ti / tt:.2f}, memory {mi / mt:.2f}")
+    tc, _ = summary("inkstone check", samples["check"])
+    print(f"  ratio inkstone/typst: time {ti / tt:.2f}, memory {mi / mt:.2f}"
+          f"; check/build: time {tc / ti:.2f}")
     return ti
 
 

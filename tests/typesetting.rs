@@ -370,3 +370,43 @@ fn markdown_that_made_invalid_epubs() {
     assert!(!out.join("../strict").exists(), "nothing written");
     let _ = fs::metadata(&out);
 }
+
+#[test]
+fn no_widow_or_orphan_on_a_book_built_to_provoke_them() {
+    // paragraphs of one to six full lines and a bit, in an order that brings every
+    // line of a paragraph to a page's foot somewhere (A5: 31 characters a line)
+    let text: String = "天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳"
+        .chars()
+        .cycle()
+        .take(4000)
+        .collect();
+    let mut offset = 0;
+    let paragraphs: Vec<String> = (0..320)
+        .map(|i| {
+            let lines = 1 + (i * 7 + i / 5) % 6;
+            let n = 29 + 31 * (lines - 1) + (i * 13) % 20;
+            offset = (offset + n) % 2000;
+            let body: String = text.chars().skip(offset).take(n).collect();
+            format!("{body}。")
+        })
+        .collect();
+    let chapter = format!("# 孤行\n\n{}\n", paragraphs.join("\n\n"));
+    let (out, _) = book("widows", "", &[("a.md", &chapter)]);
+    let pdf = out.join("book.pdf");
+    let report = proof::proofread(&pdf, None);
+    assert!(report.pages > 20, "{} pages", report.pages);
+    assert!(report.widows.is_empty(), "widows: {:?}", report.widows);
+    assert!(report.orphans.is_empty(), "orphans: {:?}", report.orphans);
+    // the book does provoke: many pages begin inside a paragraph (flush left, not
+    // indented)
+    let lines = body_lines(&pdf);
+    let left = lines.iter().map(|l| l.left()).fold(f32::MAX, f32::min);
+    let continued = lines
+        .windows(2)
+        .filter(|w| w[1].page != w[0].page && (w[1].left() - left).abs() < 0.5)
+        .count();
+    assert!(
+        continued >= 10,
+        "{continued} pages begin inside a paragraph"
+    );
+}
