@@ -34,7 +34,7 @@ use common::*;
 const FAILED_ONCE: [u64; 9] = [4, 7, 8, 19, 422, 648, 1086, 2009, 2999];
 
 /// Books run by `cargo test`.
-const DEFAULT_BOOKS: u64 = 120;
+const DEFAULT_BOOKS: u64 = 200;
 /// The most memory one build may take (the books are at most a few hundred KB).
 const MEMORY_LIMIT_KIB: u64 = 700 * 1024;
 /// The address space a build may reserve (threads' stacks and mapped fonts count).
