@@ -287,16 +287,26 @@ impl Paginator<'_> {
         Some(row)
     }
 
+    /// Places `row` that does not fit even on an empty page, and ends the page.
     fn force(&mut self, row: Row) {
-        let used = self.page.used();
-        for key in &row.notes {
-            self.carry.push(NotePart {
-                key: *key,
-                lines: 0..self.notes.lines(*key),
-            });
-        }
-        self.page.rows.push((used, row));
+        self.keep(row);
         self.flush();
+    }
+
+    /// Puts `row` on the page whether it fits or not; the notes it cites that are not
+    /// on the page go on to the next.
+    fn keep(&mut self, row: Row) {
+        for key in &row.notes {
+            let placed = self.page.notes.iter().any(|p| p.key == *key);
+            if !placed && !self.carry.iter().any(|p| p.key == *key) {
+                self.carry.push(NotePart {
+                    key: *key,
+                    lines: 0..self.notes.lines(*key),
+                });
+            }
+        }
+        let used = self.page.used();
+        self.page.rows.push((used, row));
     }
 
     /// Removes the rows from `cut` on (and blank rows left at the foot), rebuilding the
@@ -337,18 +347,8 @@ impl Paginator<'_> {
         self.carry.extend(leftover);
         for row in rows {
             if let Some(row) = self.place(row) {
-                // (it stood here before: it stays, its notes go on to the next page)
-                for key in &row.notes {
-                    let placed = self.page.notes.iter().any(|p| p.key == *key);
-                    if !placed && !self.carry.iter().any(|p| p.key == *key) {
-                        self.carry.push(NotePart {
-                            key: *key,
-                            lines: 0..self.notes.lines(*key),
-                        });
-                    }
-                }
-                let used = self.page.used();
-                self.page.rows.push((used, row));
+                // it stood here before: it stays
+                self.keep(row);
             }
         }
         carried

@@ -210,17 +210,25 @@ pub const CLEAN_EPUB: &str = "epubcheck: fatal=0 errors=0 warnings=0  ace: viola
 /// The summary line of a clean EPUBCheck run without Ace.
 pub const CLEAN_EPUBCHECK: &str = "epubcheck: fatal=0 errors=0 warnings=0  ace: skipped";
 
-/// Asserts that `qpdf --check` accepts the PDF at `pdf`.
-pub fn assert_qpdf_clean(pdf: &Path) {
+/// What `qpdf --check` finds wrong with the PDF at `pdf`, if anything.
+pub fn qpdf_problem(pdf: &Path) -> Option<String> {
     let qpdf = Command::new("qpdf")
         .arg("--check")
         .arg(pdf)
         .output()
         .expect("qpdf runs (scripts/test installs it)");
-    assert!(
-        qpdf.status.success(),
-        "{}: {}",
-        pdf.display(),
-        String::from_utf8_lossy(&qpdf.stdout)
-    );
+    (!qpdf.status.success()).then(|| {
+        format!(
+            "qpdf --check {}: {}",
+            pdf.display(),
+            String::from_utf8_lossy(&qpdf.stdout)
+        )
+    })
+}
+
+/// Asserts that `qpdf --check` accepts the PDF at `pdf`.
+pub fn assert_qpdf_clean(pdf: &Path) {
+    if let Some(problem) = qpdf_problem(pdf) {
+        panic!("{problem}");
+    }
 }

@@ -127,16 +127,8 @@ fn run_one(seed: u64, epubcheck: bool) -> Result<Run, String> {
         if !path.exists() {
             continue;
         }
-        let qpdf = Command::new("qpdf")
-            .arg("--check")
-            .arg(&path)
-            .output()
-            .unwrap();
-        if !qpdf.status.success() {
-            return fail(format!(
-                "qpdf --check {pdf}: {}",
-                String::from_utf8_lossy(&qpdf.stdout)
-            ));
+        if let Some(problem) = qpdf_problem(&path) {
+            return fail(problem);
         }
     }
     let pdf = proof::read(&dir.join("out/book.pdf"));
