@@ -22,6 +22,8 @@ use crate::model::{
 };
 use crate::script::{is_unprintable, soft_break_vanishes};
 use crate::source::html::{self, Token};
+use outline::heading_level;
+use text::{collapse_spaces, expand_tabs, last_char_of, trim_inlines};
 
 /// How deeply containers (quotes, lists) and inline spans may nest before they are
 /// flattened into their parent.
@@ -30,9 +32,11 @@ pub const MAX_DEPTH: usize = 16;
 mod ends;
 mod ids;
 mod links;
+mod outline;
 mod raw_html;
 #[cfg(test)]
 mod tests;
+mod text;
 
 pub use ids::HeadingIds;
 
@@ -723,127 +727,9 @@ impl Builder<'_> {
             ));
         }
         let mut blocks = blocks;
-        for (line, from, to) in gap_free_headings(&mut blocks) {
-            self.warnings.push(Finding::new(
-                Code::SkippedHeadingLevel,
-                Location::span(self.path, line, 1, usize::from(from)),
-                format!(
-                    "a level-{from} heading follows a level-{} heading; it is set as level {to}",
-                    to - 1
-                ),
-                format!(
-                    "use {} for a heading directly below a level-{} one",
-                    "#".repeat(usize::from(to)),
-                    to - 1
-                ),
-            ));
-        }
+        self.warnings
+            .extend(outline::close_up_levels(self.path, &mut blocks));
         Ok(ParsedChapter { blocks, footnotes })
-    }
-}
-
-fn last_char_of(content: &[Inline]) -> Option<char> {
-    match content.last()? {
-        Inline::Text(t) | Inline::Code(t) | Inline::Ruby { base: t, .. } => t.chars().last(),
-        other => last_char_of(other.children()),
-    }
-}
-
-fn heading_level(level: HeadingLevel) -> u8 {
-    match level {
-        HeadingLevel::H1 => 1,
-        HeadingLevel::H2 => 2,
-        HeadingLevel::H3 => 3,
-        HeadingLevel::H4 => 4,
-        HeadingLevel::H5 => 5,
-        HeadingLevel::H6 => 6,
-    }
-}
-
-fn expand_tabs(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let mut column = 0;
-        for c in line.chars() {
-            if c == '\t' {
-                let n = 4 - column % 4;
-                out.extend(std::iter::repeat_n(' ', n));
-                column += n;
-            } else {
-                out.push(c);
-                column += 1;
-            }
-        }
-    }
-    out
-}
-
-fn collapse_spaces(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_whitespace() && c != '\u{a0}' {
-            if !out.ends_with(' ') {
-                out.push(' ');
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Removes spaces at the start and end of a block's content.
-fn trim_inlines(content: &mut Vec<Inline>) {
-    if let Some(Inline::Text(t)) = content.first_mut() {
-        *t = t.trim_start().to_string();
-    }
-    if let Some(Inline::Text(t)) = content.last_mut() {
-        *t = t.trim_end().to_string();
-    }
-    content.retain(|i| !matches!(i, Inline::Text(t) if t.is_empty()));
-}
-
-/// Maps the levels of a chapter's headings onto an outline without gaps (`#` then
-/// `#####` become levels 1 and 2), so that both outputs nest them properly: a heading
-/// is one level below the nearest heading before it of a lower source level. Returns
-/// the headings set higher than written: (line, written level, level given), for
-/// those given level 2 or below (a chapter may begin at any level).
-fn gap_free_headings(blocks: &mut [Block]) -> Vec<(usize, u8, u8)> {
-    let mut raised = Vec::new();
-    // (source level, level given) of the headings that enclose the current one; the
-    // chapter itself stands at level 1
-    let mut open: Vec<(u8, u8)> = vec![(1, 1)];
-    close_up(blocks, &mut open, &mut raised);
-    raised
-}
-
-/// [`gap_free_headings`] over `blocks` and the blocks inside them (quotes, list
-/// items), in document order: a reader's outline does not stop at a quote.
-fn close_up(blocks: &mut [Block], open: &mut Vec<(u8, u8)>, raised: &mut Vec<(usize, u8, u8)>) {
-    for block in blocks {
-        match block {
-            Block::Heading(h) => {
-                while open.last().is_some_and(|&(source, _)| source >= h.level) && open.len() > 1 {
-                    open.pop();
-                }
-                let level = match open.last() {
-                    Some(&(source, given)) if source < h.level => (given + 1).min(h.level),
-                    _ => h.level.min(1),
-                };
-                open.push((h.level, level));
-                if level < h.level && level > 1 {
-                    raised.push((h.line, h.level, level));
-                }
-                h.level = level;
-            }
-            Block::Quote(inner) => close_up(inner, open, raised),
-            Block::List(list) => {
-                for item in &mut list.items {
-                    close_up(&mut item.blocks, open, raised);
-                }
-            }
-            _ => {}
-        }
     }
 }
 
