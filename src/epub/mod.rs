@@ -5,6 +5,7 @@ mod metadata;
 mod package;
 mod pagebreaks;
 mod xhtml;
+mod zipped;
 
 use rayon::prelude::*;
 
@@ -14,6 +15,7 @@ use crate::fonts::{Face, FontSet};
 use crate::model::{Book, ImageAsset, ImageFormat, Place};
 use package::{Contents, Resource};
 use xhtml::TocEntry;
+use zipped::Packed;
 
 /// An EPUB made but for the print edition's page breaks: its pages, stylesheet, files
 /// and cover.
@@ -22,14 +24,26 @@ pub struct Prepared {
     pages: Vec<xhtml::Page>,
     stylesheet: String,
     resources: Vec<Resource>,
+    /// The resources compressed for the ZIP.
+    packed: Vec<Packed>,
     cover: CoverImage,
 }
 
-/// Writes the book's pages, cuts its fonts and prepares its cover (drawn, or the
-/// author's image), side by side.
+/// Writes the book's pages, cuts its fonts (and compresses them for the ZIP) and
+/// prepares its cover (drawn, or the author's image), side by side.
 pub fn prepare(book: &Book, font_set: &FontSet) -> Result<Prepared> {
-    let (cover, package) = rayon::join(|| cover::prepare(book), || pages_and_fonts(book, font_set));
-    let (mut pages, stylesheet, resources) = package?;
+    let (cover, package) = rayon::join(
+        || cover::prepare(book),
+        || -> Result<_> {
+            let (pages, stylesheet, resources) = pages_and_fonts(book, font_set)?;
+            let packed: Vec<Packed> = resources
+                .par_iter()
+                .map(|r| Packed::new(&package::zip_path(&r.href), &r.data, book.metadata.modified))
+                .collect::<Result<_>>()?;
+            Ok((pages, stylesheet, resources, packed))
+        },
+    );
+    let (mut pages, stylesheet, resources, packed) = package?;
     let cover = cover?;
     let cover_file = format!("cover.{}", cover.format.extension());
     let cover_page = xhtml::cover_page(&book.metadata, &cover_file, cover.width, cover.height);
@@ -38,6 +52,7 @@ pub fn prepare(book: &Book, font_set: &FontSet) -> Result<Prepared> {
         pages,
         stylesheet,
         resources,
+        packed,
         cover,
     })
 }
@@ -59,7 +74,7 @@ pub fn finish(
         resources: &prepared.resources,
         page_list: &page_list,
     })?;
-    archive.to_zip(book.metadata.modified)
+    archive.to_zip(&prepared.packed, book.metadata.modified)
 }
 
 /// The XHTML pages (but the cover), the stylesheet and the other files (images, font

@@ -9,12 +9,13 @@
 //! * ZIP entries carry the current time: its ZIP is read back and [`Archive::to_zip`]
 //!   writes a reproducible one (mimetype first and stored, same order, fixed timestamps).
 
-use std::io::{self, Cursor, Read, Write};
+use std::io::{Cursor, Read};
 
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, TocElement, ZipLibrary};
 
 use super::metadata::extra_metadata;
 use super::xhtml::{escape, Page, TocEntry, CONTENTS_PAGE, COVER_PAGE, STYLESHEET, TITLE_PAGE};
+use super::zipped::{self, Packed};
 use crate::cover::CoverImage;
 use crate::error::{Error, Result};
 use crate::model::Metadata;
@@ -61,52 +62,11 @@ impl Archive {
         }
     }
 
-    /// A ZIP as EPUB requires: `mimetype` first and stored, images stored (they are
-    /// compressed already), everything else deflated. Every entry carries `modified`
-    /// (seconds since 1970) as its time, so the same book gives the same bytes.
-    pub fn to_zip(&self, modified: i64) -> Result<Vec<u8>> {
-        use zip::write::SimpleFileOptions;
-        use zip::CompressionMethod;
-        let time = zip_time(modified);
-        let stored = SimpleFileOptions::default()
-            .compression_method(CompressionMethod::Stored)
-            .last_modified_time(time)
-            .unix_permissions(0o644);
-        let deflated = stored
-            .compression_method(CompressionMethod::Deflated)
-            .compression_level(Some(6));
-        let zip_error =
-            |e: zip::result::ZipError| Error::Internal(format!("writing the EPUB's ZIP: {e}"));
-        let io_error = |e: io::Error| Error::Internal(format!("writing the EPUB's ZIP: {e}"));
-        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        zip.start_file("mimetype", stored).map_err(zip_error)?;
-        zip.write_all(b"application/epub+zip").map_err(io_error)?;
-        for (path, data) in &self.entries {
-            let compressed = [".jpg", ".jpeg", ".png", ".gif", ".webp"]
-                .iter()
-                .any(|ext| path.ends_with(ext));
-            let options = if compressed { stored } else { deflated };
-            zip.start_file(path.as_str(), options).map_err(zip_error)?;
-            zip.write_all(data).map_err(io_error)?;
-        }
-        Ok(zip.finish().map_err(zip_error)?.into_inner())
+    /// The package as a ZIP (see [`zipped::archive`]); the files in `ahead` were
+    /// compressed already.
+    pub fn to_zip(&self, ahead: &[Packed], modified: i64) -> Result<Vec<u8>> {
+        zipped::archive(&self.entries, ahead, modified)
     }
-}
-
-/// A ZIP timestamp for `seconds` since 1970, clamped to the range ZIP can hold.
-fn zip_time(seconds: i64) -> zip::DateTime {
-    use chrono::{Datelike, Timelike};
-    let t = chrono::DateTime::from_timestamp(seconds, 0).unwrap_or_default();
-    let year = t.year().clamp(1980, 2107) as u16;
-    zip::DateTime::from_date_and_time(
-        year,
-        t.month() as u8,
-        t.day() as u8,
-        t.hour() as u8,
-        t.minute() as u8,
-        t.second().min(58) as u8,
-    )
-    .unwrap_or_default()
 }
 
 /// A file added to the package beside the pages (fonts).
@@ -173,24 +133,21 @@ pub fn assemble(contents: Contents<'_>) -> Result<Archive> {
     let mut files: Vec<(String, &[u8])> = Vec::new();
     let empty: &[u8] = &[];
     builder.stylesheet(empty).map_err(builder_error)?;
-    files.push((
-        format!("OEBPS/{STYLESHEET}"),
-        contents.stylesheet.as_bytes(),
-    ));
+    files.push((zip_path(STYLESHEET), contents.stylesheet.as_bytes()));
     let cover = cover_file(contents.cover);
     builder
         .add_cover_image(&cover, empty, contents.cover.format.media_type())
         .map_err(builder_error)?;
-    files.push((format!("OEBPS/{cover}"), contents.cover.data.as_slice()));
+    files.push((zip_path(&cover), contents.cover.data.as_slice()));
     for resource in contents.resources {
         builder
             .add_resource(&resource.href, empty, resource.media_type)
             .map_err(builder_error)?;
-        files.push((format!("OEBPS/{}", resource.href), resource.data.as_slice()));
+        files.push((zip_path(&resource.href), resource.data.as_slice()));
     }
     let mut first_chapter = true;
     for page in contents.pages {
-        files.push((format!("OEBPS/{}", page.href), page.xhtml.as_bytes()));
+        files.push((zip_path(&page.href), page.xhtml.as_bytes()));
         let mut content = EpubContent::new(page.href.as_str(), empty);
         // the guide and the landmarks name the cover, title page and contents pages,
         // so that Calibre and Kindle take the cover page for the cover
@@ -223,6 +180,11 @@ pub fn assemble(contents: Contents<'_>) -> Result<Archive> {
     let front = front_landmarks(contents.pages, &meta.language);
     repair(&mut archive, meta, &front, contents.page_list);
     Ok(archive)
+}
+
+/// The path inside the ZIP of the package file `href`.
+pub fn zip_path(href: &str) -> String {
+    format!("OEBPS/{href}")
 }
 
 /// The cover image's file name in the package.
@@ -517,8 +479,8 @@ mod tests {
     #[test]
     fn zip_is_reproducible_with_mimetype_first() {
         let a = archive();
-        let one = a.to_zip(1_638_316_800).unwrap();
-        let two = archive().to_zip(1_638_316_800).unwrap();
+        let one = a.to_zip(&[], 1_638_316_800).unwrap();
+        let two = archive().to_zip(&[], 1_638_316_800).unwrap();
         assert_eq!(one, two);
         assert_eq!(&one[30..38], b"mimetype");
         assert_eq!(&one[38..58], b"application/epub+zip");
