@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo};
 use pdf_writer::writers::Resources;
-use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str};
+use pdf_writer::{Chunk, Filter, Finish, Name, Rect, Ref, Str};
 use rayon::prelude::*;
 
 use super::Document;
@@ -67,6 +67,9 @@ impl Shown<'_> {
 /// The fonts of a document, embedded.
 pub struct Fonts {
     fonts: Vec<Embedded>,
+    /// The glyphs of fonts that are not embedded (colour bitmap fonts), in font and
+    /// glyph order: they are drawn as images.
+    bitmap_glyphs: Vec<(FontKey, u16)>,
 }
 
 impl Fonts {
@@ -89,6 +92,11 @@ impl Fonts {
         })
     }
 
+    /// The glyphs drawn as images (of colour bitmap fonts), in font and glyph order.
+    pub fn bitmap_glyphs(&self) -> &[(FontKey, u16)] {
+        &self.bitmap_glyphs
+    }
+
     /// Writes `/Font << /F1 … >>` into page resources.
     pub fn write_names(&self, resources: &mut Resources<'_>) {
         let mut dict = resources.fonts();
@@ -98,19 +106,36 @@ impl Fonts {
     }
 }
 
-/// Every glyph each font draws, with the first text it stands for.
+/// Every glyph each font draws, with the first text it stands for (pages read side by
+/// side, then merged in page order).
 fn used_glyphs(doc: &Document<'_>) -> BTreeMap<FontKey, BTreeMap<u16, GlyphText>> {
-    let mut used: HashMap<FontKey, HashMap<u16, GlyphText>> = HashMap::default();
-    for page in doc.pages {
-        for placed in &page.lines {
-            for g in &placed.line.glyphs {
-                let entry = used.entry(g.font).or_default().entry(g.id).or_default();
-                if entry.is_empty() && !g.text.is_empty() {
-                    *entry = g.text.clone();
+    type Used = HashMap<FontKey, HashMap<u16, GlyphText>>;
+    let first_text = |entry: &mut GlyphText, text: &GlyphText| {
+        if entry.is_empty() && !text.is_empty() {
+            *entry = text.clone();
+        }
+    };
+    let used: Used = doc
+        .pages
+        .par_iter()
+        .fold(Used::default, |mut used, page| {
+            for placed in &page.lines {
+                for g in &placed.line.glyphs {
+                    let entry = used.entry(g.font).or_default().entry(g.id).or_default();
+                    first_text(entry, &g.text);
                 }
             }
-        }
-    }
+            used
+        })
+        .reduce(Used::default, |mut earlier, later| {
+            for (key, glyphs) in later {
+                let font = earlier.entry(key).or_default();
+                for (id, text) in glyphs {
+                    first_text(font.entry(id).or_default(), &text);
+                }
+            }
+            earlier
+        });
     used.into_iter()
         .map(|(key, glyphs)| (key, glyphs.into_iter().collect()))
         .collect()
@@ -267,20 +292,43 @@ fn subset_tag(name: &str, glyphs: &BTreeMap<u16, GlyphText>) -> String {
         .collect()
 }
 
-/// Subsets and writes every outline font the pages use (in parallel), returning how
-/// the content streams refer to them.
-pub fn embed(doc: &Document<'_>, pdf: &mut Pdf, next: &mut impl FnMut() -> Ref) -> Result<Fonts> {
+/// A font to write: its program and the objects it is written as.
+pub struct Pending {
+    program: Program,
+    /// `SUBSET+PostScriptName`.
+    base: String,
+    font_ref: Ref,
+    cid_ref: Ref,
+    descriptor_ref: Ref,
+    file_ref: Ref,
+    cmap_ref: Ref,
+}
+
+/// Subsets every outline font the pages use (in parallel) and numbers their objects,
+/// returning how the content streams refer to them and what is left to write
+/// ([`write`]).
+pub fn embed(doc: &Document<'_>, next: &mut impl FnMut() -> Ref) -> Result<(Fonts, Vec<Pending>)> {
     let used: Vec<(FontKey, BTreeMap<u16, GlyphText>)> = used_glyphs(doc).into_iter().collect();
-    let programs: Vec<Option<Program>> = used
+    // each font a program, or (a font without outlines) its glyphs to draw as images
+    let programs: Vec<std::result::Result<Program, Vec<(FontKey, u16)>>> = used
         .into_par_iter()
         .map(|(key, glyphs)| {
             let (data, index) = doc.bank.data(key);
-            program(key, data, index, glyphs)
+            let ids: Vec<(FontKey, u16)> = glyphs.keys().map(|&id| (key, id)).collect();
+            Ok(program(key, data, index, glyphs)?.ok_or(ids))
         })
         .collect::<Result<_>>()?;
+    let mut bitmap_glyphs = Vec::new();
+    let mut embedded = Vec::new();
+    for p in programs {
+        match p {
+            Ok(p) => embedded.push(p),
+            Err(ids) => bitmap_glyphs.extend(ids),
+        }
+    }
     let mut fonts = Vec::new();
-    for (n, p) in programs.into_iter().flatten().enumerate() {
-        let name = format!("F{}", n + 1);
+    let mut pending = Vec::new();
+    for (n, p) in embedded.into_iter().enumerate() {
         let base = format!(
             "{}+{}",
             subset_tag(&p.postscript_name, &p.glyphs),
@@ -288,121 +336,146 @@ pub fn embed(doc: &Document<'_>, pdf: &mut Pdf, next: &mut impl FnMut() -> Ref) 
         );
         let (font_ref, cid_ref, descriptor_ref, file_ref, cmap_ref) =
             (next(), next(), next(), next(), next());
-        let mut type0 = pdf.type0_font(font_ref);
-        type0.base_font(Name(base.as_bytes()));
-        type0.encoding_predefined(Name(b"Identity-H"));
-        type0.descendant_font(cid_ref);
-        type0.to_unicode(cmap_ref);
-        type0.finish();
-
-        let mut cid = pdf.cid_font(cid_ref);
-        cid.subtype(if p.kind == ProgramKind::TrueType {
-            CidFontType::Type2
-        } else {
-            CidFontType::Type0
-        });
-        cid.base_font(Name(base.as_bytes()));
-        cid.system_info(SystemInfo {
-            registry: Str(b"Adobe"),
-            ordering: Str(b"Identity"),
-            supplement: 0,
-        });
-        cid.font_descriptor(descriptor_ref);
-        cid.default_width(1000.0);
-        if p.kind == ProgramKind::TrueType {
-            cid.cid_to_gid_map_predefined(Name(b"Identity"));
-        }
-        let mut by_code: Vec<(u16, f32)> =
-            p.glyphs.keys().map(|g| (p.codes[g], p.widths[g])).collect();
-        by_code.sort_by_key(|&(code, _)| code);
-        by_code.dedup_by_key(|&mut (code, _)| code);
-        let mut widths = cid.widths();
-        let mut k = 0;
-        while k < by_code.len() {
-            let start = by_code[k].0;
-            let mut run = vec![by_code[k].1];
-            while k + run.len() < by_code.len()
-                && by_code[k + run.len()].0 == start + run.len() as u16
-            {
-                run.push(by_code[k + run.len()].1);
-            }
-            k += run.len();
-            widths.consecutive(start, run);
-        }
-        widths.finish();
-        cid.finish();
-
-        let m = p.metrics;
-        let mut descriptor = pdf.font_descriptor(descriptor_ref);
-        descriptor.name(Name(base.as_bytes()));
-        let mut flags = FontFlags::SYMBOLIC;
-        if m.serif {
-            flags |= FontFlags::SERIF;
-        }
-        descriptor.flags(flags);
-        descriptor.bbox(Rect::new(m.bbox[0], m.bbox[1], m.bbox[2], m.bbox[3]));
-        descriptor.italic_angle(0.0);
-        descriptor.ascent(m.ascent);
-        descriptor.descent(m.descent);
-        descriptor.cap_height(m.cap_height);
-        descriptor.stem_v(80.0);
-        match p.kind {
-            ProgramKind::TrueType => descriptor.font_file2(file_ref),
-            _ => descriptor.font_file3(file_ref),
-        };
-        descriptor.finish();
-
-        let compressed = deflate(&p.data);
-        let mut file = pdf.stream(file_ref, &compressed);
-        file.filter(Filter::FlateDecode);
-        match p.kind {
-            ProgramKind::CidCff => {
-                file.pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
-            }
-            ProgramKind::OpenType => {
-                file.pair(Name(b"Subtype"), Name(b"OpenType"));
-            }
-            ProgramKind::TrueType => {
-                file.pair(Name(b"Length1"), p.data.len() as i32);
-            }
-        }
-        file.finish();
-
-        let mappings: BTreeMap<u32, Vec<u32>> = p
-            .glyphs
-            .iter()
-            .filter(|(_, text)| !text.is_empty())
-            .map(|(g, text)| {
-                (
-                    u32::from(p.codes[g]),
-                    text.to_text().chars().map(|c| c as u32).collect(),
-                )
-            })
-            .collect();
-        let cmap = printpdf::ToUnicodeCMap { mappings }.to_cmap_string(&base);
-        let cmap = deflate(cmap.as_bytes());
-        pdf.stream(cmap_ref, &cmap).filter(Filter::FlateDecode);
-
-        let size = p.glyphs.keys().max().map_or(0, |&g| usize::from(g) + 1);
-        let mut codes = vec![u32::MAX; size];
-        let mut widths = vec![0.0; size];
-        let mut texts = vec![GlyphText::None; size];
-        for (gid, text) in p.glyphs {
-            let i = usize::from(gid);
-            codes[i] = u32::from(p.codes[&gid]);
-            widths[i] = p.widths[&gid];
-            texts[i] = text;
-        }
-        fonts.push(Embedded {
-            key: p.key,
-            name,
-            codes,
-            widths,
-            texts,
+        fonts.push(lookup(&p, format!("F{}", n + 1), font_ref));
+        pending.push(Pending {
+            program: p,
+            base,
             font_ref,
+            cid_ref,
+            descriptor_ref,
+            file_ref,
+            cmap_ref,
         });
     }
-    Ok(Fonts { fonts })
+    let fonts = Fonts {
+        fonts,
+        bitmap_glyphs,
+    };
+    Ok((fonts, pending))
+}
+
+/// How the content streams refer to the glyphs of `p`: tables by glyph id.
+fn lookup(p: &Program, name: String, font_ref: Ref) -> Embedded {
+    let size = p.glyphs.keys().max().map_or(0, |&g| usize::from(g) + 1);
+    let mut codes = vec![u32::MAX; size];
+    let mut widths = vec![0.0; size];
+    let mut texts = vec![GlyphText::None; size];
+    for (&gid, text) in &p.glyphs {
+        let i = usize::from(gid);
+        codes[i] = u32::from(p.codes[&gid]);
+        widths[i] = p.widths[&gid];
+        texts[i] = text.clone();
+    }
+    Embedded {
+        key: p.key,
+        name,
+        codes,
+        widths,
+        texts,
+        font_ref,
+    }
+}
+
+/// Writes the objects of one font (Type 0 font, CID font, descriptor, the program
+/// deflated, `/ToUnicode`) into a chunk of their own, so that fonts are written side by
+/// side and with the pages' content.
+pub fn write(f: &Pending) -> Chunk {
+    let p = &f.program;
+    let base = f.base.as_str();
+    let mut chunk = Chunk::with_settings(super::SETTINGS);
+    let mut type0 = chunk.type0_font(f.font_ref);
+    type0.base_font(Name(base.as_bytes()));
+    type0.encoding_predefined(Name(b"Identity-H"));
+    type0.descendant_font(f.cid_ref);
+    type0.to_unicode(f.cmap_ref);
+    type0.finish();
+
+    let mut cid = chunk.cid_font(f.cid_ref);
+    cid.subtype(if p.kind == ProgramKind::TrueType {
+        CidFontType::Type2
+    } else {
+        CidFontType::Type0
+    });
+    cid.base_font(Name(base.as_bytes()));
+    cid.system_info(SystemInfo {
+        registry: Str(b"Adobe"),
+        ordering: Str(b"Identity"),
+        supplement: 0,
+    });
+    cid.font_descriptor(f.descriptor_ref);
+    cid.default_width(1000.0);
+    if p.kind == ProgramKind::TrueType {
+        cid.cid_to_gid_map_predefined(Name(b"Identity"));
+    }
+    let mut by_code: Vec<(u16, f32)> = p.glyphs.keys().map(|g| (p.codes[g], p.widths[g])).collect();
+    by_code.sort_by_key(|&(code, _)| code);
+    by_code.dedup_by_key(|&mut (code, _)| code);
+    let mut widths = cid.widths();
+    let mut k = 0;
+    while k < by_code.len() {
+        let start = by_code[k].0;
+        let mut run = vec![by_code[k].1];
+        while k + run.len() < by_code.len() && by_code[k + run.len()].0 == start + run.len() as u16
+        {
+            run.push(by_code[k + run.len()].1);
+        }
+        k += run.len();
+        widths.consecutive(start, run);
+    }
+    widths.finish();
+    cid.finish();
+
+    let m = p.metrics;
+    let mut descriptor = chunk.font_descriptor(f.descriptor_ref);
+    descriptor.name(Name(base.as_bytes()));
+    let mut flags = FontFlags::SYMBOLIC;
+    if m.serif {
+        flags |= FontFlags::SERIF;
+    }
+    descriptor.flags(flags);
+    descriptor.bbox(Rect::new(m.bbox[0], m.bbox[1], m.bbox[2], m.bbox[3]));
+    descriptor.italic_angle(0.0);
+    descriptor.ascent(m.ascent);
+    descriptor.descent(m.descent);
+    descriptor.cap_height(m.cap_height);
+    descriptor.stem_v(80.0);
+    match p.kind {
+        ProgramKind::TrueType => descriptor.font_file2(f.file_ref),
+        _ => descriptor.font_file3(f.file_ref),
+    };
+    descriptor.finish();
+
+    let compressed = deflate(&p.data);
+    let mut file = chunk.stream(f.file_ref, &compressed);
+    file.filter(Filter::FlateDecode);
+    match p.kind {
+        ProgramKind::CidCff => {
+            file.pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
+        }
+        ProgramKind::OpenType => {
+            file.pair(Name(b"Subtype"), Name(b"OpenType"));
+        }
+        ProgramKind::TrueType => {
+            file.pair(Name(b"Length1"), p.data.len() as i32);
+        }
+    }
+    file.finish();
+
+    let mappings: BTreeMap<u32, Vec<u32>> = p
+        .glyphs
+        .iter()
+        .filter(|(_, text)| !text.is_empty())
+        .map(|(g, text)| {
+            (
+                u32::from(p.codes[g]),
+                text.to_text().chars().map(|c| c as u32).collect(),
+            )
+        })
+        .collect();
+    let cmap = printpdf::ToUnicodeCMap { mappings }.to_cmap_string(base);
+    let cmap = deflate(cmap.as_bytes());
+    chunk.stream(f.cmap_ref, &cmap).filter(Filter::FlateDecode);
+    chunk
 }
 
 /// Deflates a stream (zlib).

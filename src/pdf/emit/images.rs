@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use pdf_writer::{Filter, Finish, Name, Pdf, Ref};
+use pdf_writer::{Chunk, Filter, Finish, Name, Ref};
 
 use super::fonts::{deflate, Fonts};
 use super::Document;
@@ -76,7 +76,7 @@ struct Pixels {
 pub fn embed(
     doc: &Document<'_>,
     fonts: &Fonts,
-    pdf: &mut Pdf,
+    pdf: &mut Chunk,
     next: &mut impl FnMut() -> Ref,
     target_ppi: f32,
 ) -> Images {
@@ -95,16 +95,7 @@ pub fn embed(
             entry.1.max(placed.area.height),
         );
     }
-    let needs_srgb = print
-        && (!largest.is_empty()
-            || doc.pages.iter().any(|p| {
-                p.lines.iter().any(|l| {
-                    l.line
-                        .glyphs
-                        .iter()
-                        .any(|g| fonts.glyph(g.font, g.id).is_none())
-                })
-            }));
+    let needs_srgb = print && (!largest.is_empty() || !fonts.bitmap_glyphs().is_empty());
     if needs_srgb {
         let id = next();
         let profile = deflate(SRGB_PROFILE);
@@ -123,17 +114,7 @@ pub fn embed(
         images.names.insert(index, (format!("Im{}", index + 1), id));
     }
     // colour emoji glyphs
-    let mut drawn: Vec<(FontKey, u16)> = doc
-        .pages
-        .iter()
-        .flat_map(|p| &p.lines)
-        .flat_map(|l| &l.line.glyphs)
-        .filter(|g| fonts.glyph(g.font, g.id).is_none())
-        .map(|g| (g.font, g.id))
-        .collect();
-    drawn.sort();
-    drawn.dedup();
-    for (n, (key, id)) in drawn.into_iter().enumerate() {
+    for (n, &(key, id)) in fonts.bitmap_glyphs().iter().enumerate() {
         let Some(bitmap) = doc.bank.bitmap(key, id) else {
             continue;
         };
@@ -222,7 +203,7 @@ fn from_rgba(rgba: &image::RgbaImage, flatten: bool) -> Pixels {
 
 /// Writes an image XObject (and its soft mask); returns its reference.
 fn write_image(
-    pdf: &mut Pdf,
+    pdf: &mut Chunk,
     next: &mut impl FnMut() -> Ref,
     pixels: &Pixels,
     srgb: Option<Ref>,

@@ -18,7 +18,7 @@ mod outline;
 mod structure;
 
 use pdf_writer::types::{PageMode, TabOrder};
-use pdf_writer::{Finish, Name, Pdf, Rect, Ref, TextStr};
+use pdf_writer::{Chunk, Finish, Name, Pdf, Rect, Ref, TextStr};
 use rayon::prelude::*;
 
 use super::geometry::{MARK_LENGTH, MARK_OFFSET, PT_PER_MM};
@@ -174,9 +174,11 @@ pub struct Document<'a> {
 /// Images are embedded at no more than this resolution in a screen PDF.
 const SCREEN_PPI: f32 = 200.0;
 
+/// How objects are written: compact, whichever part of the file they are written in.
+pub const SETTINGS: pdf_writer::Settings = pdf_writer::Settings { pretty: false };
+
 /// Writes the document.
 pub fn emit(doc: &Document<'_>) -> Result<Vec<u8>> {
-    check_bounds(doc)?;
     let mut alloc = Ref::new(1);
     let mut next = || alloc.bump();
     let catalog_id = next();
@@ -184,21 +186,32 @@ pub fn emit(doc: &Document<'_>) -> Result<Vec<u8>> {
     let resources_id = next();
     let page_ids: Vec<Ref> = doc.pages.iter().map(|_| next()).collect();
 
-    let mut pdf = Pdf::with_settings(pdf_writer::Settings { pretty: false });
+    let mut pdf = Pdf::with_settings(SETTINGS);
     pdf.set_version(1, 7);
 
-    // fonts and images first: the pages refer to them by name
-    let fonts = fonts::embed(doc, &mut pdf, &mut next)?;
+    // fonts and images first: the pages refer to them by name; the fonts' objects are
+    // written (deflated) while the pages' content is made, all side by side, and go
+    // into the file in the order they were numbered
+    let (inside, embedded) = rayon::join(|| check_bounds(doc), || fonts::embed(doc, &mut next));
+    inside?;
+    let (fonts, pending) = embedded?;
     let target_ppi = doc.print.map_or(SCREEN_PPI, |p| p.image_ppi);
-    let images = images::embed(doc, &fonts, &mut pdf, &mut next, target_ppi);
-
-    // page content, in parallel; the results are written in page order
+    let mut image_objects = Chunk::with_settings(SETTINGS);
+    let images = images::embed(doc, &fonts, &mut image_objects, &mut next, target_ppi);
     let margin = doc.print.map_or(0.0, |p| p.margin());
-    let streams: Vec<content::PageStream> = doc
-        .pages
-        .par_iter()
-        .map(|page| content::page(doc, page, &fonts, &images, margin))
-        .collect();
+    let (font_objects, streams): (Vec<Chunk>, Vec<content::PageStream>) = rayon::join(
+        || pending.par_iter().map(fonts::write).collect(),
+        || {
+            doc.pages
+                .par_iter()
+                .map(|page| content::page(doc, page, &fonts, &images, margin))
+                .collect()
+        },
+    );
+    for objects in &font_objects {
+        pdf.extend(objects);
+    }
+    pdf.extend(&image_objects);
 
     let mut tree = structure::Builder::new(doc.tree);
     let (width, height) = (doc.size.0 + 2.0 * margin, doc.size.1 + 2.0 * margin);
@@ -279,43 +292,51 @@ pub fn emit(doc: &Document<'_>) -> Result<Vec<u8>> {
 }
 
 /// Nothing may be drawn outside the page: a glyph, rule, ground or image beyond the
-/// trim is a bug in composition, caught here before a broken file is written.
+/// trim is a bug in composition, caught here before a broken file is written (pages
+/// checked side by side; the first in page order is reported).
 fn check_bounds(doc: &Document<'_>) -> Result<()> {
-    let (width, height) = doc.size;
+    doc.pages
+        .par_iter()
+        .enumerate()
+        .map(|(index, page)| check_page(index, page, doc.size))
+        .find_first(Result::is_err)
+        .unwrap_or(Ok(()))
+}
+
+/// [`check_bounds`] for page `index` of a page `size` wide and high.
+fn check_page(index: usize, page: &PageContent, (width, height): (f32, f32)) -> Result<()> {
     let tolerance = 0.5;
     let inside = |x: f32, y: f32| {
         (-tolerance..=width + tolerance).contains(&x)
             && (-tolerance..=height + tolerance).contains(&y)
     };
-    for (index, page) in doc.pages.iter().enumerate() {
-        let fail = |what: String| {
-            Error::Internal(format!(
-                "page {}: {what} would be drawn outside the {width:.1} × {height:.1} pt page",
-                index + 1
-            ))
-        };
-        for placed in &page.lines {
-            for g in &placed.line.glyphs {
-                let x = placed.x + g.x;
-                let y = placed.baseline - g.dy;
-                if !inside(x, y - 0.88 * g.size) || !inside(x + g.advance, y + 0.12 * g.size) {
-                    return Err(fail(format!(
-                        "the glyph of `{}` at ({x:.1}, {y:.1})",
-                        g.text.to_text()
-                    )));
-                }
+    let fail = |what: String| {
+        Error::Internal(format!(
+            "page {}: {what} would be drawn outside the {width:.1} × {height:.1} pt page",
+            index + 1
+        ))
+    };
+    for placed in &page.lines {
+        for g in &placed.line.glyphs {
+            let x = placed.x + g.x;
+            let y = placed.baseline - g.dy;
+            if !inside(x, y - 0.88 * g.size) || !inside(x + g.advance, y + 0.12 * g.size) {
+                return Err(fail(format!(
+                    "the glyph of `{}` at ({x:.1}, {y:.1})",
+                    g.text.to_text()
+                )));
             }
         }
-        for rule in &page.rules {
-            if !inside(rule.from.0, rule.from.1) || !inside(rule.to.0, rule.to.1) {
-                return Err(fail(format!("a rule at {:?}", rule.from)));
-            }
+    }
+    for rule in &page.rules {
+        if !inside(rule.from.0, rule.from.1) || !inside(rule.to.0, rule.to.1) {
+            return Err(fail(format!("a rule at {:?}", rule.from)));
         }
-        let areas = page.fills.iter().chain(page.images.iter().map(|i| &i.area));
-        for a in areas {
-            if !inside(a.x, a.y) || !inside(a.x + a.width, a.y + a.height) {
-                return Err(fail(format!("an area at ({:.1}, {:.1})", a.x, a.y)));
-            }
+    }
+    let areas = page.fills.iter().chain(page.images.iter().map(|i| &i.area));
+    for a in areas {
+        if !inside(a.x, a.y) || !inside(a.x + a.width, a.y + a.height) {
+            return Err(fail(format!("an area at ({:.1}, {:.1})", a.x, a.y)));
         }
     }
     Ok(())
