@@ -9,7 +9,8 @@ use crate::script::{is_no_end, is_no_start};
 /// whether a line may break there. Breaks after spaces are reported at the first char
 /// after them. Index 0 and the end are not break points of interest and are `false`.
 pub fn opportunities(text: &str) -> Vec<bool> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut chars: Vec<(usize, char)> = Vec::with_capacity(text.chars().count());
+    chars.extend(text.char_indices());
     let mut allowed = vec![false; chars.len() + 1];
     let char_at_byte = |byte: usize| chars.partition_point(|&(b, _)| b < byte);
     for (byte, kind) in linebreaks(text) {

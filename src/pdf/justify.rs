@@ -210,8 +210,12 @@ fn place(
             (false, Align::Right) => measure - width,
         };
     let mut ink = (f32::MAX, f32::MIN);
+    let spaces = (1..atoms.len())
+        .filter(|&k| items.gaps[span.start + k].space.is_some())
+        .count();
+    let glyphs = atoms.iter().map(|a| a.glyphs.len()).sum::<usize>();
     let mut line = Line {
-        glyphs: Vec::new(),
+        glyphs: Vec::with_capacity(glyphs + spaces + usize::from(hyphen.is_some())),
         width: width + offset,
         size: 0.0,
     };

@@ -352,11 +352,17 @@ struct Run {
     /// Pen position relative to the run's origin, in thousandths of an em.
     pen: f64,
     items: Vec<Item>,
+    /// The glyph codes of the run's strings, one after another.
+    codes: Vec<u8>,
     actual: bool,
 }
 
 enum Item {
-    Codes(Vec<u8>),
+    /// A string: `codes[start..end]`.
+    Codes {
+        start: usize,
+        end: usize,
+    },
     Adjust(f32),
 }
 
@@ -366,6 +372,7 @@ impl Run {
         self.size = size;
         self.pen = 0.0;
         self.items.clear();
+        self.codes.clear();
     }
 
     /// Whether a glyph set with `matrix` can join the run (same slant and baseline).
@@ -383,9 +390,12 @@ impl Run {
             self.items.push(Item::Adjust(-(shift as f32)));
             self.pen = target;
         }
+        let start = self.codes.len();
+        self.codes.extend(code.to_be_bytes());
+        let end = self.codes.len();
         match self.items.last_mut() {
-            Some(Item::Codes(codes)) => codes.extend(code.to_be_bytes()),
-            _ => self.items.push(Item::Codes(code.to_be_bytes().to_vec())),
+            Some(Item::Codes { end: last, .. }) if *last == start => *last = end,
+            _ => self.items.push(Item::Codes { start, end }),
         }
         self.pen += f64::from(width);
     }
@@ -398,16 +408,20 @@ impl Run {
         content.set_text_matrix(m);
         let mut shown = content.show_positioned();
         let mut items = shown.items();
-        for item in self.items.drain(..) {
-            match item {
-                Item::Codes(codes) => {
-                    items.show(Str(&codes));
+        for item in &self.items {
+            match *item {
+                Item::Codes { start, end } => {
+                    items.show(Str(&self.codes[start..end]));
                 }
                 Item::Adjust(amount) => {
                     items.adjust(amount);
                 }
             }
         }
+        drop(items);
+        drop(shown);
+        self.items.clear();
+        self.codes.clear();
     }
 }
 

@@ -339,6 +339,8 @@ pub fn shape_with_indent(
     let drafts = drafts(&text, &chars, &allowed);
 
     let mut items = Items::default();
+    items.atoms.reserve(drafts.len());
+    items.gaps.reserve(drafts.len());
     let mut byte_of = Vec::with_capacity(chars.len() + 1);
     let mut offset = 0;
     for c in &chars {
