@@ -188,16 +188,11 @@ fn place(
     if stretching && last_index > 0 {
         // spread what the ratio left over (rounding, a line without stretch) evenly over
         // the gaps that may stretch (never inside a word), or all of them if none may
-        let stretchy: Vec<usize> = (1..=last_index)
-            .filter(|&k| items.gaps[span.start + k].stretch > 0.0)
-            .collect();
-        let targets: Vec<usize> = if stretchy.is_empty() {
-            (1..=last_index).collect()
-        } else {
-            stretchy
-        };
-        let spread = (measure - natural) / targets.len() as f32;
-        for k in targets {
+        let stretchy = |k: &usize| items.gaps[span.start + k].stretch > 0.0;
+        let count = (1..=last_index).filter(stretchy).count();
+        let all = count == 0;
+        let spread = (measure - natural) / if all { last_index } else { count } as f32;
+        for k in (1..=last_index).filter(|k| all || stretchy(k)) {
             gaps[k] += spread;
         }
     }

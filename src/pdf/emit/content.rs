@@ -251,8 +251,9 @@ impl Writer<'_> {
         }
         self.content.begin_text();
         let mut font: Option<(&str, f32)> = None;
+        // one run's buffers serve every line (a flush empties them)
+        let mut run = Run::default();
         for placed in lines {
-            let mut run = Run::default();
             for g in &placed.line.glyphs {
                 let Some(shown) = fonts.glyph(g.font, g.id) else {
                     // a colour bitmap glyph: an image between two text objects, where it
