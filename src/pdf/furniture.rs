@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::compose::Composer;
 use super::emit::{Area, LinkAction, PageContent, PlacedImage, PlacedLine, PlacedLink, Rule};
 use super::geometry::{baseline_in, Geometry};
@@ -66,99 +68,126 @@ pub struct Furnish<'a> {
     pub book: &'a Book,
 }
 
-/// Every page's content, in order (the pages' rows are moved into it).
+/// Every page's content, in order (the pages' rows are moved into it): the running
+/// heads found in page order, then the pages furnished side by side.
 pub fn render(pages: Vec<Page>, f: &Furnish<'_>) -> Vec<PageContent> {
-    let g = f.composer.geometry;
-    let single = f.book.chapters.len() == 1;
-    let places = Places::new(&pages, &g);
-    let mut current_section: Option<String> = None;
-    let mut current_chapter: Option<String> = None;
-    let mut out = Vec::with_capacity(pages.len());
-    for (index, mut page) in pages.into_iter().enumerate() {
-        let left = g.left(index);
-        let mut content = PageContent::default();
+    let places = Places::new(&pages, &f.composer.geometry);
+    let heads = running_heads(&pages, f.book);
+    pages
+        .into_par_iter()
+        .zip(heads)
+        .enumerate()
+        .map(|(index, (page, head))| furnish(index, page, head, f, &places))
+        .collect()
+}
+
+/// Each page's running head: the book's (short) title on left-hand pages; on
+/// right-hand ones the chapter's title (in a book of one chapter, the first section
+/// begun on the page, else the section it continues); none on the first page, blank
+/// pages and pages that open a chapter.
+fn running_heads(pages: &[Page], book: &Book) -> Vec<Option<String>> {
+    let single = book.chapters.len() == 1;
+    let meta = &book.metadata;
+    let mut section: Option<String> = None;
+    let mut chapter: Option<String> = None;
+    let mut heads = Vec::with_capacity(pages.len());
+    for (index, page) in pages.iter().enumerate() {
         let mut first_section_here = None;
-        let (blank, starts_chapter) = (page.is_blank(), page.starts_chapter());
-        let tables: Vec<Option<(usize, usize)>> = page
-            .rows
-            .iter()
-            .map(|(_, r)| r.table.map(|t| t.id))
-            .collect();
-        for (k, (start, row)) in std::mem::take(&mut page.rows).into_iter().enumerate() {
-            let top = g.top + start as f32 * g.pitch;
-            if let Some(toc) = &row.toc {
-                toc_entry(toc, &row, top, left, f.composer, &places, &mut content);
-            }
-            let table = row.table.map(|t| t.id);
-            let next_in_table = tables.get(k + 1).is_some_and(|&next| next == table);
-            if row.table.is_some_and(|t| !t.last) && !next_in_table {
-                // a table broken by the page: close it here, it goes on overleaf
-                let y = top + row.height as f32 * g.pitch;
-                content.rules.push(Rule {
-                    from: (left, y),
-                    to: (left + g.measure, y),
-                    width: 1.0,
-                    dotted: false,
-                });
-            }
+        for (_, row) in &page.rows {
             if let Some(Anchor { title, level, .. }) = &row.anchor {
                 match level {
                     1 => {
-                        current_chapter = Some(title.clone());
-                        current_section = None;
+                        chapter = Some(title.clone());
+                        section = None;
                     }
                     2 => {
                         first_section_here.get_or_insert_with(|| title.clone());
-                        current_section = Some(title.clone());
+                        section = Some(title.clone());
                     }
                     _ => {}
                 }
             }
-            place_row(row, top, left, &g, &mut content);
         }
-        for placed in &content.lines {
-            for (area, link, elem) in link_areas(placed) {
-                let target = f.links.get(link as usize);
-                if let Some(action) = target.and_then(|t| places.action(t)) {
-                    content.links.push(PlacedLink { area, action, elem });
-                }
-            }
-        }
-        place_notes(&page, f.notes, left, &g, &mut content);
-        let number = index + 1;
-        if index > 0 && !blank {
-            let folio = f.composer.furniture(&number.to_string());
-            content.lines.push(at(folio, left, g.folio_baseline()));
-            if !starts_chapter {
-                let meta = &f.book.metadata;
-                let head = if number % 2 == 0 {
-                    Some(
-                        meta.short_title
-                            .clone()
-                            .unwrap_or_else(|| meta.title.clone()),
-                    )
-                } else if single {
-                    first_section_here
-                        .or_else(|| current_section.clone())
-                        .or_else(|| current_chapter.clone())
-                } else {
-                    current_chapter.clone()
-                };
-                if let Some(head) = head {
-                    let line = f.composer.furniture(&head);
-                    content.lines.push(at(line, left, g.head_baseline()));
-                    content.rules.push(Rule {
-                        from: (left, g.head_rule()),
-                        to: (left + g.measure, g.head_rule()),
-                        width: 0.4,
-                        dotted: false,
-                    });
-                }
-            }
-        }
-        out.push(content);
+        let head = if index == 0 || page.is_blank() || page.starts_chapter() {
+            None
+        } else if (index + 1) % 2 == 0 {
+            Some(
+                meta.short_title
+                    .clone()
+                    .unwrap_or_else(|| meta.title.clone()),
+            )
+        } else if single {
+            first_section_here
+                .or_else(|| section.clone())
+                .or_else(|| chapter.clone())
+        } else {
+            chapter.clone()
+        };
+        heads.push(head);
     }
-    out
+    heads
+}
+
+/// Page `index` with its rows placed, its links, notes, folio and running `head`.
+fn furnish(
+    index: usize,
+    mut page: Page,
+    head: Option<String>,
+    f: &Furnish<'_>,
+    places: &Places,
+) -> PageContent {
+    let g = f.composer.geometry;
+    let left = g.left(index);
+    let mut content = PageContent::default();
+    let blank = page.is_blank();
+    let tables: Vec<Option<(usize, usize)>> = page
+        .rows
+        .iter()
+        .map(|(_, r)| r.table.map(|t| t.id))
+        .collect();
+    for (k, (start, row)) in std::mem::take(&mut page.rows).into_iter().enumerate() {
+        let top = g.top + start as f32 * g.pitch;
+        if let Some(toc) = &row.toc {
+            toc_entry(toc, &row, top, left, f.composer, places, &mut content);
+        }
+        let table = row.table.map(|t| t.id);
+        let next_in_table = tables.get(k + 1).is_some_and(|&next| next == table);
+        if row.table.is_some_and(|t| !t.last) && !next_in_table {
+            // a table broken by the page: close it here, it goes on overleaf
+            let y = top + row.height as f32 * g.pitch;
+            content.rules.push(Rule {
+                from: (left, y),
+                to: (left + g.measure, y),
+                width: 1.0,
+                dotted: false,
+            });
+        }
+        place_row(row, top, left, &g, &mut content);
+    }
+    for placed in &content.lines {
+        for (area, link, elem) in link_areas(placed) {
+            let target = f.links.get(link as usize);
+            if let Some(action) = target.and_then(|t| places.action(t)) {
+                content.links.push(PlacedLink { area, action, elem });
+            }
+        }
+    }
+    place_notes(&page, f.notes, left, &g, &mut content);
+    if index > 0 && !blank {
+        let folio = f.composer.furniture(&(index + 1).to_string());
+        content.lines.push(at(folio, left, g.folio_baseline()));
+        if let Some(head) = head {
+            let line = f.composer.furniture(&head);
+            content.lines.push(at(line, left, g.head_baseline()));
+            content.rules.push(Rule {
+                from: (left, g.head_rule()),
+                to: (left + g.measure, g.head_rule()),
+                width: 0.4,
+                dotted: false,
+            });
+        }
+    }
+    content
 }
 
 /// A row's lines, rules, grounds and images at their place on the page.
