@@ -17,6 +17,7 @@ pub mod epub;
 pub mod error;
 pub mod fonts;
 pub mod init;
+mod make;
 pub mod model;
 mod output;
 pub mod pdf;
@@ -106,36 +107,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let path = |suffix: &str| options.out_dir.join(format!("{stem}.{suffix}"));
     let want_epub = formats.contains(&Format::Epub);
     let want_pdf = formats.contains(&Format::Pdf);
-    // the EPUB's pages and fonts and the typeset book are made side by side; the EPUB
-    // is finished with the printed pages' places (always typeset, so the EPUB is the
-    // same whichever formats are asked for)
-    let mut pdf_warnings = Vec::new();
-    let (prepared, typeset) = rayon::join(
-        || -> Result<Option<epub::Prepared>> {
-            if !want_epub {
-                return Ok(None);
-            }
-            progress.begin(Stage::Epub);
-            let prepared = epub::prepare(&book, &font_set)?;
-            progress.end(Stage::Epub);
-            Ok(Some(prepared))
-        },
-        || pdf::write(&book, &font_set, want_pdf, &progress, &mut pdf_warnings),
-    );
-    let (prepared, typeset) = (prepared?, typeset?);
-    warnings.extend(pdf_warnings);
+    let made = make::outputs(&book, &font_set, want_epub, want_pdf, &progress)?;
+    warnings.extend(made.warnings);
     if options.strict && !warnings.is_empty() {
         return Err(error::Error::Strict(warnings));
     }
-    let epub = match prepared {
-        Some(prepared) => Some(epub::finish(prepared, &book, &typeset.pages)?),
-        None => None,
-    };
+    let (epub, pdfs) = (made.epub, made.pdfs);
     let mut outputs = Vec::new();
     if let Some(data) = epub {
         outputs.push((path("epub"), data));
     }
-    if let Some(pdfs) = typeset.pdfs {
+    if let Some(pdfs) = pdfs {
         outputs.push((path("pdf"), pdfs.screen));
         if let Some(print) = pdfs.print {
             outputs.push((path("print.pdf"), print));
@@ -174,7 +156,7 @@ pub fn check(options: &CheckOptions) -> Result<Vec<Finding>> {
     let mut findings = loaded.warnings;
     let font_set = fonts::FontSet::for_book(&book, &mut findings);
     if options.typeset {
-        pdf::write(&book, &font_set, false, &Progress::silent(), &mut findings)?;
+        pdf::Typesetter::new(&book, &font_set).lay_out(&Progress::silent(), &mut findings);
     } else {
         let widths = pdf::resolution::estimated_widths(&book);
         findings.extend(pdf::resolution::findings(&book, &widths));

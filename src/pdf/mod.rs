@@ -25,7 +25,7 @@ use rayon::prelude::*;
 
 use crate::error::{Result, Warning};
 use crate::fonts::FontSet;
-use crate::model::{Book, Place};
+use crate::model::{Book, LinkTarget, Place};
 use crate::progress::{Progress, Stage};
 use compose::{Composed, Composer};
 use emit::{Document, DocumentInfo, OutlineEntry, Print};
@@ -33,15 +33,6 @@ pub use geometry::{Geometry, PT_PER_MM};
 use paginate::{paginate, Notes, Page, Settings};
 use shape::FontBank;
 use tags::{ElemId, Role, Tree};
-
-/// The typeset book: where its pages begin, and its PDFs when they were asked for.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Typeset {
-    /// Where each page begins in the book (`None`: a blank page, or one of rules only).
-    pub pages: Vec<Option<Place>>,
-    /// The PDFs, unless only the pages were asked for.
-    pub pdfs: Option<Pdfs>,
-}
 
 /// The PDFs of a book.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,102 +43,137 @@ pub struct Pdfs {
     pub print: Option<Vec<u8>>,
 }
 
-/// Typesets the book and, when `emit` is set, writes its PDFs; problems that do not
-/// stop the build (images too coarse for print) go to `warnings`. Without `emit` the
-/// book is still composed and paginated, for where its pages begin (the EPUB marks
-/// them).
-pub fn write(
-    book: &Book,
-    font_set: &FontSet,
-    emit: bool,
-    progress: &Progress,
-    warnings: &mut Vec<Warning>,
-) -> Result<Typeset> {
-    let language = &book.metadata.language;
-    let bank = FontBank::new(font_set, language);
-    let geometry = Geometry::new(&book.pdf);
-    let composer = Composer::new(&bank, geometry, &book.images, language);
-    progress.begin(Stage::Composing);
-    let front = composer.front_matter(book);
-    let chapters: Vec<Composed> = (0..book.chapters.len())
-        .into_par_iter()
-        .map(|index| {
-            let chapter = composer.chapter(book, index);
-            progress.chapter_done();
-            chapter
-        })
-        .collect();
-    let merged = merge(std::iter::once(front).chain(chapters));
-    warnings.extend(resolution::findings(
-        book,
-        &resolution::placed_widths(merged.rows.iter()),
-    ));
-    progress.end(Stage::Composing);
-    progress.begin(Stage::Paginating);
-    let notes = Notes {
-        bodies: merged.notes,
-        pitch: composer.note_pitch(),
-        separator: geometry.pitch,
-    };
-    let settings = Settings {
-        capacity: geometry.lines,
-        pitch: geometry.pitch,
-        chapters_on_right: book.pdf.chapters_on_right,
-    };
-    let pages = paginate(merged.rows, &notes, settings);
-    let places: Vec<Option<Place>> = pages
-        .iter()
-        .map(|p| p.rows.iter().find_map(|(_, row)| row.place))
-        .collect();
-    let outline = outline(&pages, &geometry);
-    progress.end(Stage::Paginating);
-    if !emit {
-        return Ok(Typeset {
-            pages: places,
-            pdfs: None,
-        });
-    }
-    progress.begin(Stage::Furnishing);
-    let contents = furniture::render(
-        pages,
-        &furniture::Furnish {
-            composer: &composer,
-            notes: &notes,
-            links: &merged.links,
+/// Sets a book in its fonts: made once per build, it holds the shaping caches every
+/// chapter shares.
+pub struct Typesetter<'a> {
+    book: &'a Book,
+    bank: FontBank<'a>,
+}
+
+impl<'a> Typesetter<'a> {
+    /// A typesetter for `book` in `font_set`.
+    pub fn new(book: &'a Book, font_set: &'a FontSet) -> Typesetter<'a> {
+        Typesetter {
             book,
-        },
-    );
-    let meta = &book.metadata;
-    let info = DocumentInfo {
-        title: meta.title.clone(),
-        authors: meta.authors.clone(),
-        subject: meta.description.clone(),
-        language: meta.language.clone(),
-        time: meta.modified,
-        identifier: meta.identifier.clone(),
-    };
-    let document = |print: Option<Print>| Document {
-        pages: &contents,
-        size: (geometry.page_width, geometry.page_height),
-        bank: &bank,
-        images: &book.images,
-        tree: &merged.tree,
-        outline: &outline,
-        info: &info,
-        print,
-    };
-    progress.end(Stage::Furnishing);
-    progress.begin(Stage::Emitting);
-    let screen = emit::emit(&document(None))?;
-    let print = match &book.print {
-        Some(options) => Some(emit::emit(&document(Some(Print::new(options))))?),
-        None => None,
-    };
-    progress.end(Stage::Emitting);
-    Ok(Typeset {
-        pages: places,
-        pdfs: Some(Pdfs { screen, print }),
-    })
+            bank: FontBank::new(font_set, &book.metadata.language),
+        }
+    }
+
+    /// Composes the book (chapters in parallel) and paginates it. Returns where each
+    /// page begins in the book (`None`: a blank page, or one of rules only), which the
+    /// EPUB marks, and the laid-out pages the PDFs are made from; problems that do not
+    /// stop the build (images too coarse for print) go to `warnings`.
+    pub fn lay_out(
+        &self,
+        progress: &Progress,
+        warnings: &mut Vec<Warning>,
+    ) -> (Vec<Option<Place>>, Laid<'_>) {
+        let book = self.book;
+        let geometry = Geometry::new(&book.pdf);
+        let composer = Composer::new(&self.bank, geometry, &book.images, &book.metadata.language);
+        progress.begin(Stage::Composing);
+        let front = composer.front_matter(book);
+        let chapters: Vec<Composed> = (0..book.chapters.len())
+            .into_par_iter()
+            .map(|index| {
+                let chapter = composer.chapter(book, index);
+                progress.chapter_done();
+                chapter
+            })
+            .collect();
+        let merged = merge(std::iter::once(front).chain(chapters));
+        warnings.extend(resolution::findings(
+            book,
+            &resolution::placed_widths(merged.rows.iter()),
+        ));
+        progress.end(Stage::Composing);
+        progress.begin(Stage::Paginating);
+        let notes = Notes {
+            bodies: merged.notes,
+            pitch: composer.note_pitch(),
+            separator: geometry.pitch,
+        };
+        let settings = Settings {
+            capacity: geometry.lines,
+            pitch: geometry.pitch,
+            chapters_on_right: book.pdf.chapters_on_right,
+        };
+        let pages = paginate(merged.rows, &notes, settings);
+        let places: Vec<Option<Place>> = pages
+            .iter()
+            .map(|p| p.rows.iter().find_map(|(_, row)| row.place))
+            .collect();
+        let outline = outline(&pages, &geometry);
+        progress.end(Stage::Paginating);
+        let laid = Laid {
+            book,
+            composer,
+            pages,
+            notes,
+            links: merged.links,
+            tree: merged.tree,
+            outline,
+        };
+        (places, laid)
+    }
+}
+
+/// The book composed and paginated: what its PDFs are made from.
+pub struct Laid<'a> {
+    book: &'a Book,
+    composer: Composer<'a>,
+    pages: Vec<Page>,
+    notes: Notes,
+    links: Vec<LinkTarget>,
+    tree: Tree,
+    outline: Vec<OutlineEntry>,
+}
+
+impl Laid<'_> {
+    /// Furnishes the pages (running heads, folios, notes) and writes the screen PDF,
+    /// and the print master when `[print]` asks for one.
+    pub fn emit(self, progress: &Progress) -> Result<Pdfs> {
+        let book = self.book;
+        let geometry = self.composer.geometry;
+        progress.begin(Stage::Furnishing);
+        let contents = furniture::render(
+            self.pages,
+            &furniture::Furnish {
+                composer: &self.composer,
+                notes: &self.notes,
+                links: &self.links,
+                book,
+            },
+        );
+        let meta = &book.metadata;
+        let info = DocumentInfo {
+            title: meta.title.clone(),
+            authors: meta.authors.clone(),
+            subject: meta.description.clone(),
+            language: meta.language.clone(),
+            time: meta.modified,
+            identifier: meta.identifier.clone(),
+        };
+        let document = |print: Option<Print>| Document {
+            pages: &contents,
+            size: (geometry.page_width, geometry.page_height),
+            bank: self.composer.bank,
+            images: &book.images,
+            tree: &self.tree,
+            outline: &self.outline,
+            info: &info,
+            print,
+        };
+        progress.end(Stage::Furnishing);
+        progress.begin(Stage::Emitting);
+        let screen = emit::emit(&document(None))?;
+        let print = match &book.print {
+            Some(options) => Some(emit::emit(&document(Some(Print::new(options))))?),
+            None => None,
+        };
+        progress.end(Stage::Emitting);
+        Ok(Pdfs { screen, print })
+    }
 }
 
 /// The parts of the book put together: elements and links renumbered into one tree
