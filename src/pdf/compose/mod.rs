@@ -734,7 +734,7 @@ fn count_places(rows: &mut [Row], tree: &Tree) {
         for g in glyphs {
             let label = tree.get(g.elem).is_some_and(|e| e.role == Role::Lbl);
             if !g.elem.is_artifact() && !label {
-                *so_far += crate::script::counted_len(&g.text.to_text());
+                *so_far += g.text.counted_len();
             }
         }
     }

@@ -60,6 +60,15 @@ impl GlyphText {
         }
     }
 
+    /// How many of its characters count ([`crate::script::is_counted`]).
+    pub fn counted_len(&self) -> usize {
+        match self {
+            GlyphText::None => 0,
+            GlyphText::Char(c) => usize::from(crate::script::is_counted(*c)),
+            GlyphText::Str(s) => crate::script::counted_len(s),
+        }
+    }
+
     /// Whether it stands for no text.
     pub fn is_empty(&self) -> bool {
         matches!(self, GlyphText::None)
