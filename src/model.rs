@@ -606,7 +606,7 @@ fn inline_texts(inlines: &[Inline], f: &mut dyn FnMut(&str)) {
     }
 }
 
-/// The mark of footnote `number` in the text and before the note: ①–⑳, then [21]…
+/// The mark of footnote `number` in the text and before the note: ①–⑳, then \[21\]…
 pub fn note_marker(number: usize) -> String {
     match number {
         1..=20 => char::from_u32(0x2460 + number as u32 - 1).map_or_else(String::new, String::from),
