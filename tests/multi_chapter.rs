@@ -95,3 +95,34 @@ fn heading_ids_are_unique_across_the_book() {
     let headings = ids.iter().filter(|id| !id.starts_with("page-")).count();
     assert_eq!(headings, 6, "one id per heading");
 }
+
+#[test]
+fn each_format_alone_gives_the_bytes_of_the_whole_build() {
+    // the EPUB waits for the layout (it marks where printed pages begin) and the PDF
+    // is written as soon as the layout is done: asking for one format must change
+    // neither
+    let whole = built("tests/books/multi");
+    for format in ["epub", "pdf"] {
+        let out = scratch(&format!("multi-only-{format}"));
+        let run = inkstone(
+            &root(),
+            &[
+                "build",
+                "tests/books/multi",
+                "--format",
+                format,
+                "-o",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(run.status.success(), "{}", stderr(&run));
+        let names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, [format!("multi.{format}")], "only the asked format");
+        let alone = std::fs::read(out.join(format!("multi.{format}"))).unwrap();
+        let both = std::fs::read(whole.file(format)).unwrap();
+        assert!(alone == both, "multi.{format} differs when built alone");
+    }
+}
