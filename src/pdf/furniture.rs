@@ -273,7 +273,9 @@ fn toc_entry(
 fn link_areas(placed: &PlacedLine) -> Vec<(Area, u32, ElemId)> {
     let mut out: Vec<(Area, u32, ElemId)> = Vec::new();
     for g in &placed.line.glyphs {
-        let Some(link) = g.marks.link else { continue };
+        let Some(link) = g.marks.link.get() else {
+            continue;
+        };
         let (x0, x1) = (placed.x + g.x, placed.x + g.x + g.advance);
         match out.last_mut() {
             Some((area, l, _)) if *l == link && x0 - (area.x + area.width) < g.size => {

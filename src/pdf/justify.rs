@@ -5,7 +5,7 @@
 //! line but a paragraph's last is flush at both edges.
 
 use super::linebreak::{starts_indented, LineSpan};
-use super::shape::{FontKey, GlyphText, Items, Marks, SpaceGlyph};
+use super::shape::{FontKey, GlyphText, Index, Items, Marks, SpaceGlyph};
 use super::tags::ElemId;
 
 /// The most a letter's ink may overhang the end of a line, in em, for the line to be
@@ -80,8 +80,8 @@ impl Line {
     pub fn renumber(&mut self, elems: u32, links: u32) {
         for g in &mut self.glyphs {
             g.elem = g.elem.offset(elems);
-            if let Some(link) = &mut g.marks.link {
-                *link += links;
+            if let Some(link) = g.marks.link.get() {
+                g.marks.link = Index::some(link + links);
             }
         }
     }

@@ -199,7 +199,7 @@ impl Row {
                         l.line
                             .glyphs
                             .iter()
-                            .any(|g| g.marks.note == Some(key.1 as u32))
+                            .any(|g| g.marks.note.get() == Some(key.1 as u32))
                     })
                 })
                 .unwrap_or(0);

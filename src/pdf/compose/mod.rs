@@ -24,7 +24,7 @@ use super::geometry::{baseline_in, Geometry};
 use super::justify::{set_line, Align, Line};
 use super::linebreak::{break_lines, Params};
 use super::rows::{Anchor, NoteKey, Row, RowLine, RowRule};
-use super::shape::{shape_with_indent, FontBank, Marks, Piece, Style};
+use super::shape::{shape_with_indent, FontBank, Index, Marks, Piece, Style};
 use super::tags::{ElemId, Role, Tree};
 use crate::fonts::Face;
 use crate::model::{Block, Book, Chapter, Heading, ImageAsset, Inline, LinkTarget, List, Place};
@@ -400,7 +400,7 @@ impl<'c, 'a> Setter<'c, 'a> {
                     self.links.push(target.clone());
                     let elem = self.tree.add(Role::Link, style.elem);
                     let marks = Marks {
-                        link: Some(self.links.len() as u32 - 1),
+                        link: Index::some(self.links.len() as u32 - 1),
                         ..style.marks
                     };
                     self.flatten(
@@ -415,7 +415,7 @@ impl<'c, 'a> Setter<'c, 'a> {
                 }
                 Inline::NoteRef(number) => {
                     let marks = Marks {
-                        note: Some(*number as u32),
+                        note: Index::some(*number as u32),
                         ..Marks::default()
                     };
                     out.push(Piece::Text(
@@ -763,7 +763,7 @@ fn notes_of_rows_lines(lines: &[RowLine], chapter: usize) -> Vec<NoteKey> {
 fn notes_of(line: &Line, chapter: usize) -> Vec<NoteKey> {
     let mut notes: Vec<NoteKey> = Vec::new();
     for g in &line.glyphs {
-        if let Some(n) = g.marks.note {
+        if let Some(n) = g.marks.note.get() {
             let key = (chapter, n as usize);
             if !notes.contains(&key) {
                 notes.push(key);

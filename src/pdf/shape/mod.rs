@@ -154,9 +154,26 @@ pub struct Marks {
     /// Struck through.
     pub strike: bool,
     /// Part of a link (an index into the book's link list).
-    pub link: Option<u32>,
+    pub link: Index,
     /// The reference mark of this footnote (its number).
-    pub note: Option<u32>,
+    pub note: Index,
+}
+
+/// A number, or none, in four bytes: every glyph carries two (a long book holds a
+/// million glyphs from composition until its PDF is written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Index(Option<std::num::NonZeroU32>);
+
+impl Index {
+    /// The number `n` (below `u32::MAX`).
+    pub fn some(n: u32) -> Index {
+        Index(std::num::NonZeroU32::new(n.wrapping_add(1)))
+    }
+
+    /// The number, if any.
+    pub fn get(self) -> Option<u32> {
+        self.0.map(|n| n.get() - 1)
+    }
 }
 
 /// Inline content of a paragraph, flattened.
@@ -369,7 +386,7 @@ pub fn shape_with_indent(
         let breakable = before.forced
             || before.allow
             || before.soft_hyphen
-            || (allowed[d.start] && !before.forbid && atom.marks.note.is_none());
+            || (allowed[d.start] && !before.forbid && atom.marks.note.get().is_none());
         let gap = match items.atoms.last() {
             Some(prev) => {
                 let mut gap = gaps::between(
