@@ -66,9 +66,11 @@ pub fn outputs(
     let mut pdfs = Ok(None);
     let mut warnings = Vec::new();
     let (halves, epub_slot) = (&halves, &epub);
+    let store = move |made: Result<Vec<u8>>| {
+        *epub_slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(made);
+    };
     let finish = move |prepared, places: Vec<Option<Place>>| {
-        let finished = epub::finish(prepared, book, &places);
-        *epub_slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(finished);
+        store(epub::finish(prepared, book, &places));
     };
     rayon::scope(|s| {
         if want_epub {
@@ -81,9 +83,7 @@ pub fn outputs(
                             finish(p, places);
                         }
                     }
-                    Err(e) => {
-                        *epub_slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(Err(e))
-                    }
+                    Err(e) => store(Err(e)),
                 }
             });
         }

@@ -2,7 +2,7 @@
 //! chapters, a chapter's title block, and the one-line furniture of each page (running
 //! heads, folios, the contents' page numbers).
 
-use super::{notes_of_rows_lines, shift, Composer, Setter, Setting, DISPLAY_LEADING};
+use super::{notes_of, shift, Composer, Setter, Setting, DISPLAY_LEADING};
 use crate::fonts::Face;
 use crate::model::{plain_text, Book, Heading, Place};
 use crate::pdf::justify::{Align, Line};
@@ -183,7 +183,7 @@ impl Setter<'_, '_> {
         }
         let (lines, bottom) = c.stack(&groups, pitch);
         let lines = shift(lines, (c.geometry.measure - title.measure) / 2.0);
-        let notes = notes_of_rows_lines(&lines, self.chapter);
+        let notes = notes_of(lines.iter().map(|l| &l.line), self.chapter);
         Row {
             height: c.grid_lines(bottom + 1.5 * pitch),
             lines,

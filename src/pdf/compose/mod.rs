@@ -577,7 +577,7 @@ impl<'c, 'a> Setter<'c, 'a> {
             .into_iter()
             .enumerate()
             .map(|(i, line)| {
-                let notes = notes_of(&line, chapter);
+                let notes = notes_of([&line], chapter);
                 Row {
                     height: 1,
                     lines: vec![RowLine {
@@ -637,7 +637,7 @@ impl<'c, 'a> Setter<'c, 'a> {
                 ..Row::default()
             });
         }
-        let notes = notes_of_rows_lines(&lines, self.chapter);
+        let notes = notes_of(lines.iter().map(|l| &l.line), self.chapter);
         rows.push(Row {
             height,
             lines,
@@ -748,21 +748,10 @@ fn shift(mut lines: Vec<RowLine>, dx: f32) -> Vec<RowLine> {
     lines
 }
 
-/// The footnotes cited on the lines of a row (a heading, a title block).
-fn notes_of_rows_lines(lines: &[RowLine], chapter: usize) -> Vec<NoteKey> {
+/// The footnotes cited on `lines`, each once, in order.
+fn notes_of<'l>(lines: impl IntoIterator<Item = &'l Line>, chapter: usize) -> Vec<NoteKey> {
     let mut notes: Vec<NoteKey> = Vec::new();
-    for key in lines.iter().flat_map(|l| notes_of(&l.line, chapter)) {
-        if !notes.contains(&key) {
-            notes.push(key);
-        }
-    }
-    notes
-}
-
-/// The footnotes cited on a line.
-fn notes_of(line: &Line, chapter: usize) -> Vec<NoteKey> {
-    let mut notes: Vec<NoteKey> = Vec::new();
-    for g in &line.glyphs {
+    for g in lines.into_iter().flat_map(|line| &line.glyphs) {
         if let Some(n) = g.marks.note.get() {
             let key = (chapter, n as usize);
             if !notes.contains(&key) {

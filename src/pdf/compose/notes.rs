@@ -55,7 +55,7 @@ impl Setter<'_, '_> {
             }
             let mut cites: Vec<NoteKey> = Vec::new();
             for line in &mut lines {
-                for k in notes_of(line, self.chapter) {
+                for k in notes_of([&*line], self.chapter) {
                     if k != key && !cites.contains(&k) {
                         cites.push(k);
                     }

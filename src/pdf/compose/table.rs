@@ -79,7 +79,7 @@ impl Setter<'_, '_> {
                 let mut notes = Vec::new();
                 for (cell, x) in &cell_lines {
                     for (k, line) in cell.iter().enumerate().take(to).skip(from) {
-                        notes.extend(notes_of(line, self.chapter));
+                        notes.extend(notes_of([line], self.chapter));
                         lines.push(RowLine {
                             baseline: top
                                 + (k - from) as f32 * line_pitch

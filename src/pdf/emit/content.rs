@@ -419,8 +419,6 @@ impl Run {
                 }
             }
         }
-        drop(items);
-        drop(shown);
         self.items.clear();
         self.codes.clear();
     }
