@@ -158,6 +158,19 @@ const VERMILION: usize = 2;
 const LEVELS: u8 = 64;
 const MARGIN: f32 = 180.0;
 
+/// `coverage` (clamped to 0–1) as a level of `LEVELS`, rounded half away from zero like
+/// `f32::round` but without its library call (this runs for every pixel of the type).
+fn coverage_level(coverage: f32) -> u8 {
+    let scaled = coverage.clamp(0.0, 1.0) * f32::from(LEVELS);
+    // `scaled` is in 0..=64, so truncation is a floor and `scaled - floor` is exact
+    let floor = scaled as u8;
+    if scaled - f32::from(floor) >= 0.5 {
+        floor + 1
+    } else {
+        floor
+    }
+}
+
 /// A cover being drawn: one palette index per pixel (paper, or an ink at a coverage
 /// level), so the finished image is a small 8-bit indexed PNG.
 pub struct Canvas {
@@ -185,7 +198,7 @@ impl Canvas {
         if x < 0 || y < 0 || x >= i64::from(self.width) || y >= i64::from(self.height) {
             return;
         }
-        let level = (coverage.clamp(0.0, 1.0) * f32::from(LEVELS)).round() as u8;
+        let level = coverage_level(coverage);
         if level == 0 {
             return;
         }
@@ -481,6 +494,20 @@ mod tests {
     fn a_long_unspaced_title_breaks_between_characters_obeying_kinsoku() {
         let pieces = split_chars("甲乙“丙丁”，戊Rust己");
         assert_eq!(pieces, ["甲", "乙", "“丙", "丁”，", "戊", "Rust", "己"]);
+    }
+
+    #[test]
+    fn coverage_levels_round_like_f32_round() {
+        let round = |c: f32| (c.clamp(0.0, 1.0) * f32::from(LEVELS)).round() as u8;
+        let mut samples: Vec<f32> = (0..=1_000_000).map(|i| i as f32 / 1_000_000.0).collect();
+        for level in 0..=LEVELS {
+            let half = (f32::from(level) + 0.5) / f32::from(LEVELS);
+            samples.extend([half, half.next_down(), half.next_up()]);
+        }
+        samples.extend([-1.0, 2.0, f32::NAN, f32::INFINITY, 0.5f32.next_down()]);
+        for c in samples {
+            assert_eq!(coverage_level(c), round(c), "{c:e}");
+        }
     }
 
     #[test]

@@ -189,24 +189,23 @@ fn program(
     let ids: Vec<u16> = std::iter::once(0)
         .chain(glyphs.keys().copied().filter(|&g| g != 0))
         .collect();
-    let subset_bytes = crate::fonts::subset(data, index, &ids, Subset::Pdf)?;
     // allsorts renumbers the glyphs in the order they were asked for
     let new_gid: HashMap<u16, u16> = ids
         .iter()
         .enumerate()
         .map(|(i, &g)| (g, i as u16))
         .collect();
+    let whole = || crate::fonts::subset(data, index, &ids, Subset::Pdf);
     let (data, kind, cid_of) = if face.tables().cff.is_some() {
-        match printpdf::font::extract_cid_keyed_cff(&subset_bytes, 0) {
-            Some(cff) => (
-                cff,
-                ProgramKind::CidCff,
-                printpdf::font::cff_charset_gid_to_cid_map(&subset_bytes, 0),
-            ),
-            None => (subset_bytes, ProgramKind::OpenType, None),
+        match crate::fonts::subset_cid_cff(data, index, &ids)? {
+            Some(cff) => {
+                let cid_of = printpdf::font::cff_charset_gid_to_cid_map(&cff, 0);
+                (cff, ProgramKind::CidCff, cid_of)
+            }
+            None => (whole()?, ProgramKind::OpenType, None),
         }
     } else {
-        (subset_bytes, ProgramKind::TrueType, None)
+        (whole()?, ProgramKind::TrueType, None)
     };
     let per_em = 1000.0 / f32::from(face.units_per_em());
     let mut codes = HashMap::default();
