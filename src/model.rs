@@ -563,6 +563,36 @@ impl Block {
     }
 }
 
+impl Block {
+    /// Calls `f` with each run of inline content in the block, nested blocks included
+    /// (a heading's or paragraph's text, each table cell), and the line of the
+    /// innermost block holding it.
+    pub fn each_run_mut(&mut self, f: &mut dyn FnMut(&mut Vec<Inline>, usize)) {
+        let line = self.line();
+        match self {
+            Block::Heading(Heading { content, .. })
+            | Block::Paragraph(Paragraph { content, .. })
+            | Block::Byline(Paragraph { content, .. }) => f(content, line),
+            Block::Quote(inner) => inner.iter_mut().for_each(|b| b.each_run_mut(f)),
+            Block::List(list) => list
+                .items
+                .iter_mut()
+                .flat_map(|i| &mut i.blocks)
+                .for_each(|b| b.each_run_mut(f)),
+            Block::Table(table) => {
+                for cell in table
+                    .header
+                    .iter_mut()
+                    .chain(table.rows.iter_mut().flatten())
+                {
+                    f(cell, line);
+                }
+            }
+            Block::Code(_) | Block::Figure(_) | Block::Rule => {}
+        }
+    }
+}
+
 impl Inline {
     /// The inline content a span holds (emphasis, link, …); empty for leaves.
     pub fn children(&self) -> &[Inline] {

@@ -260,32 +260,9 @@ fn check_links(
     source: &Path,
     warnings: &mut Vec<Warning>,
 ) {
-    let line = block.line();
-    let mut fix = |content: &mut Vec<Inline>| {
+    block.each_run_mut(&mut |content, line| {
         fix_inlines(content, ids, &Location::line(source, line), warnings);
-    };
-    match block {
-        Block::Heading(h) => fix(&mut h.content),
-        Block::Paragraph(p) | Block::Byline(p) => fix(&mut p.content),
-        Block::Quote(blocks) => {
-            for b in blocks {
-                check_links(b, ids, source, warnings);
-            }
-        }
-        Block::List(list) => {
-            for item in &mut list.items {
-                for b in &mut item.blocks {
-                    check_links(b, ids, source, warnings);
-                }
-            }
-        }
-        Block::Table(t) => {
-            for cell in t.header.iter_mut().chain(t.rows.iter_mut().flatten()) {
-                fix(cell);
-            }
-        }
-        Block::Code(_) | Block::Figure(_) | Block::Rule => {}
-    }
+    });
 }
 
 fn fix_inlines(

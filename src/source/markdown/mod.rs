@@ -32,6 +32,7 @@ pub const MAX_DEPTH: usize = 16;
 mod ends;
 mod ids;
 mod links;
+mod notes;
 mod outline;
 mod raw_html;
 #[cfg(test)]
@@ -195,7 +196,7 @@ struct Builder<'a> {
     /// Footnote labels in order of first citation, with where that citation is.
     note_order: Vec<(String, Location)>,
     /// Footnote definitions: label → (where, content).
-    definitions: HashMap<String, (Location, Vec<Block>)>,
+    definitions: HashMap<String, notes::Definition>,
     /// A footnote defined a second time: its label and line.
     duplicate_note: Option<(String, Location)>,
     line: usize,
@@ -693,40 +694,13 @@ impl Builder<'_> {
                 "give each footnote definition its own label",
             ));
         }
-        let mut footnotes = Vec::new();
-        for (i, (label, at)) in self.note_order.iter().enumerate() {
-            let blocks = match self.definitions.remove(label) {
-                Some((_, blocks)) => blocks,
-                None => {
-                    self.warnings.push(Finding::new(
-                        Code::UndefinedFootnote,
-                        at.clone(),
-                        format!("footnote [^{label}] is cited but never defined"),
-                        format!("add a line `[^{label}]: …` with its text"),
-                    ));
-                    Vec::new()
-                }
-            };
-            footnotes.push(Footnote {
-                number: i + 1,
-                blocks,
-            });
-        }
-        let mut unused: Vec<(Location, String)> = self
-            .definitions
-            .into_iter()
-            .map(|(label, (at, _))| (at, label))
-            .collect();
-        unused.sort();
-        for (at, label) in unused {
-            self.warnings.push(Finding::new(
-                Code::UnusedFootnote,
-                at,
-                format!("footnote [^{label}] is never cited; it was left out"),
-                format!("cite it with [^{label}] where it belongs, or delete it"),
-            ));
-        }
         let mut blocks = blocks;
+        let footnotes = notes::assemble(
+            &mut blocks,
+            &self.note_order,
+            self.definitions,
+            self.warnings,
+        );
         self.warnings
             .extend(outline::close_up_levels(self.path, &mut blocks));
         Ok(ParsedChapter { blocks, footnotes })

@@ -195,6 +195,42 @@ fn footnotes_are_numbered_by_first_citation() {
 }
 
 #[test]
+fn notes_the_text_never_leads_to_are_left_out_and_the_rest_renumbered() {
+    let refs = |content: &[Inline]| -> Vec<usize> {
+        content
+            .iter()
+            .filter_map(|i| match i {
+                Inline::NoteRef(n) => Some(*n),
+                _ => None,
+            })
+            .collect()
+    };
+    // [^s] is cited first, but only from itself; [^b] only from [^a], which the text cites
+    let (c, warnings) = parse("[^s]: 自引[^s]\n\n正文[^a]\n\n[^a]: 注一[^b]\n[^b]: 注二\n");
+    let Block::Paragraph(p) = &c.blocks[0] else {
+        panic!("{:?}", c.blocks)
+    };
+    assert_eq!(refs(&p.content), [1]);
+    assert_eq!(c.footnotes.len(), 2);
+    let Block::Paragraph(note) = &c.footnotes[0].blocks[0] else {
+        panic!("{:?}", c.footnotes)
+    };
+    assert_eq!(plain_text(&note.content), "注一");
+    assert_eq!(refs(&note.content), [2]);
+    assert_eq!(text_of(&c.footnotes[1].blocks[0]), "注二");
+    assert_eq!(c.footnotes[1].number, 2);
+    let left_out: Vec<&Warning> = warnings
+        .iter()
+        .filter(|w| w.message.contains("left out"))
+        .collect();
+    assert_eq!(left_out.len(), 1, "{warnings:?}");
+    assert!(left_out[0]
+        .message
+        .starts_with("footnote [^s] is cited only from inside"));
+    assert_eq!(left_out[0].location.line, Some(1));
+}
+
+#[test]
 fn images_become_figures_and_split_their_paragraph() {
     let (c, _) = parse("前文![图一](a.png \"标题\")后文\n");
     assert_eq!(text_of(&c.blocks[0]), "前文");
