@@ -63,6 +63,20 @@ fn no_book_toml() {
 }
 
 #[test]
+fn a_book_without_any_text_fails_cleanly() {
+    fails_cleanly(
+        "no-text",
+        |b| fs::write(b.join("a.md"), "<!-- 待写 -->\n").unwrap(),
+        "E0203",
+        &[
+            "no chapter has any text",
+            "book/book.toml",
+            "help: write at least one",
+        ],
+    );
+}
+
+#[test]
 fn toml_syntax_error() {
     fails_cleanly(
         "bad-syntax",
@@ -308,5 +322,66 @@ fn an_installed_font_fills_in_for_a_missing_character() {
         fonts.lines().filter(|l| l.contains("NotoSerifCJK")).count(),
         2,
         "the PDF embeds the installed face beside the bundled one: {fonts}"
+    );
+}
+
+#[test]
+fn an_empty_chapter_is_left_out_of_both_editions() {
+    let dir = scratch("empty-chapter");
+    let chapter_a = "# 第一章\n\n正文，见[下一章](b.md)与[第三章](c.md)。\n";
+    let toml = |chapters: &str| format!("[book]\ntitle = \"书\"\nchapters = [{chapters}]\n");
+    let both = toml("\"a.md\", \"b.md\", \"c.md\"");
+    write_book(
+        &dir.join("book"),
+        &[
+            ("book.toml", both.as_bytes()),
+            ("a.md", chapter_a.as_bytes()),
+            ("b.md", b"\n\n"),
+            ("c.md", "# 第三章\n\n正文。\n".as_bytes()),
+        ],
+    );
+    let run = inkstone(&dir, &["build", "book"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(
+        err.contains("warning[W0311]: the chapter has no text; it was left out of the book"),
+        "{err}"
+    );
+    assert!(err.contains("in book/b.md"), "{err}");
+    assert!(
+        err.contains("warning[W0307]: `b.md` has no text and was left out")
+            && err.contains("--> book/a.md:3:"),
+        "{err}"
+    );
+    let files = epub_files(&dir.join("out/book.epub"));
+    let pages: Vec<&String> = files.keys().filter(|k| k.contains("/ch0")).collect();
+    assert_eq!(pages, ["OEBPS/ch001.xhtml", "OEBPS/ch002.xhtml"]);
+    let first = epub_text_file(&files, "OEBPS/ch001.xhtml");
+    assert!(
+        first.contains("<a href=\"ch002.xhtml\">第三章</a>"),
+        "{first}"
+    );
+    assert!(
+        !first.contains("b.md") && first.contains("见下一章与"),
+        "{first}"
+    );
+    assert!(body_text(&epub_text_file(&files, "OEBPS/ch002.xhtml")).contains("第三章"));
+
+    // the PDF has the pages of the book without the empty chapter, no blank one
+    let without = scratch("empty-chapter-left-out");
+    let listed = toml("\"a.md\", \"c.md\"");
+    write_book(
+        &without.join("book"),
+        &[
+            ("book.toml", listed.as_bytes()),
+            ("a.md", chapter_a.as_bytes()),
+            ("c.md", "# 第三章\n\n正文。\n".as_bytes()),
+        ],
+    );
+    let run = inkstone(&without, &["build", "book"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(
+        pdf_pages(&dir.join("out/book.pdf")),
+        pdf_pages(&without.join("out/book.pdf"))
     );
 }

@@ -87,6 +87,8 @@ pub enum Code {
     DeepNesting,
     /// Markup shown in a simpler form (an image inside a link).
     SimplifiedMarkup,
+    /// A chapter without text (left out).
+    EmptyChapter,
     /// An image that prints below `[print] image_ppi`.
     LowResolution,
     /// A character no bundled or installed font has.
@@ -97,7 +99,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the README's order.
-    pub const ALL: [Code; 44] = [
+    pub const ALL: [Code; 45] = [
         Code::NoBookFolder,
         Code::NoBookToml,
         Code::NotUtf8,
@@ -139,6 +141,7 @@ impl Code {
         Code::DroppedCharacters,
         Code::DeepNesting,
         Code::SimplifiedMarkup,
+        Code::EmptyChapter,
         Code::LowResolution,
         Code::MissingGlyph,
         Code::Internal,
@@ -188,6 +191,7 @@ impl Code {
             Code::DroppedCharacters => ("W0308", "dropped-characters"),
             Code::DeepNesting => ("W0309", "deep-nesting"),
             Code::SimplifiedMarkup => ("W0310", "simplified-markup"),
+            Code::EmptyChapter => ("W0311", "empty-chapter"),
             Code::LowResolution => ("W0401", "low-resolution"),
             Code::MissingGlyph => ("W0501", "missing-glyph"),
             Code::Internal => ("E0999", "internal"),

@@ -3,6 +3,7 @@
 mod config;
 mod html;
 mod images;
+mod links;
 mod markdown;
 mod settings;
 mod store;
@@ -13,8 +14,8 @@ use std::path::{Component, Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate};
 
-use crate::error::{Code, Error, Finding, Location, Result, Warning};
-use crate::model::{Block, Book, Chapter, CoverSource, Footnote, Inline, LinkTarget, Metadata};
+use crate::error::{Code, Error, Location, Result, Warning};
+use crate::model::{Block, Book, Chapter, CoverSource, Footnote, Metadata};
 use config::{line_of, BookTable};
 
 /// Seconds since 1970 of 1980-01-01T00:00:00Z, the modification time of a book that has
@@ -210,6 +211,7 @@ fn read_chapters(
     };
     let mut ids = markdown::HeadingIds::default();
     let mut chapters = Vec::new();
+    let files: Vec<PathBuf> = listed.iter().map(|(shown, _)| shown.clone()).collect();
     for (shown, canonical) in listed {
         let bytes = fs::read(&canonical).map_err(|e| Error::io(&shown, "read the chapter", e))?;
         let text = utf8(&shown, bytes)?;
@@ -220,11 +222,24 @@ fn read_chapters(
             footnotes: parsed.footnotes,
         });
     }
+    let Some(numbers) = links::leave_out_empty(&mut chapters, warnings) else {
+        return Err(Error::input(
+            Code::NoChapters,
+            Location::file(dir.join("book.toml")),
+            "no chapter has any text",
+            "write at least one chapter (a Markdown file with text)",
+        ));
+    };
+    let targets = links::Targets {
+        ids: &ids,
+        chapters: &numbers,
+        files: &files,
+    };
     for chapter in &mut chapters {
         let source = chapter.source.clone();
         let mut check = |blocks: &mut Vec<Block>| {
             for block in blocks {
-                check_links(block, &ids, &source, warnings);
+                links::check(block, &targets, &source, warnings);
             }
         };
         check(&mut chapter.blocks);
@@ -250,50 +265,6 @@ impl markdown::Resolver for BookResolver<'_> {
     fn chapter(&self, path: &str) -> Option<usize> {
         let wanted = self.root.join(path).canonicalize().ok()?;
         self.chapter_files.iter().position(|c| *c == wanted)
-    }
-}
-
-/// Links to headings that do not exist lose their link (the text stays), with a warning.
-fn check_links(
-    block: &mut Block,
-    ids: &markdown::HeadingIds,
-    source: &Path,
-    warnings: &mut Vec<Warning>,
-) {
-    block.each_run_mut(&mut |content, line| {
-        fix_inlines(content, ids, &Location::line(source, line), warnings);
-    });
-}
-
-fn fix_inlines(
-    content: &mut Vec<Inline>,
-    ids: &markdown::HeadingIds,
-    at: &Location,
-    warnings: &mut Vec<Warning>,
-) {
-    let mut i = 0;
-    while i < content.len() {
-        if let Inline::Link {
-            target: LinkTarget::Heading(id),
-            content: inner,
-        } = &content[i]
-        {
-            if !ids.contains(id) {
-                warnings.push(Finding::new(
-                    Code::BrokenLink,
-                    at.find_on_line(&format!("#{id}")),
-                    format!("no heading has the id `{id}`; the link was dropped, its text kept"),
-                    "write the id of a heading of the book, e.g. [text](#id)",
-                ));
-                let inner = inner.clone();
-                content.splice(i..=i, inner);
-                continue;
-            }
-        }
-        if let Some(inner) = content[i].children_mut() {
-            fix_inlines(inner, ids, at, warnings);
-        }
-        i += 1;
     }
 }
 

@@ -232,3 +232,15 @@ pub fn assert_qpdf_clean(pdf: &Path) {
         panic!("{problem}");
     }
 }
+
+/// The number of pages of a PDF, as poppler's `pdfinfo` counts them.
+pub fn pdf_pages(pdf: &Path) -> usize {
+    let info = std::process::Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo runs");
+    String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").and_then(|n| n.trim().parse().ok()))
+        .unwrap_or_else(|| panic!("pdfinfo reads no page count from {}", pdf.display()))
+}
