@@ -49,6 +49,8 @@ pub struct Book {
     pub markers: Vec<String>,
     /// Whether the book refers to a missing image (the build must then fail cleanly).
     pub broken: bool,
+    /// Whether no chapter has anything in it (the build must then fail cleanly).
+    pub textless: bool,
 }
 
 const HANZI: &str = "天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水玉出昆冈剑号巨阙珠称夜光果珍李柰菜重芥姜";
@@ -334,6 +336,7 @@ pub fn book(seed: u64) -> Book {
     }
     let mut files = vec![("book.toml".to_string(), toml.into_bytes())];
     let mut broken = false;
+    let mut textless = true;
     for name in &names {
         // footnotes are numbered per chapter: a note cited in one chapter is defined there
         w.notes = 0;
@@ -343,6 +346,8 @@ pub fn book(seed: u64) -> Book {
             blocks.push(format!("# {}", w.inline(len).replace("\\\n", "")));
         }
         let n = *w.rng.pick(&[0, 1, 3, 8, 20]);
+        // a chapter without a heading or a block is left out of the book
+        textless &= blocks.is_empty() && n == 0;
         for _ in 0..n {
             let depth = 0;
             blocks.push(w.block(depth));
@@ -375,5 +380,6 @@ pub fn book(seed: u64) -> Book {
         files,
         markers: w.markers,
         broken,
+        textless,
     }
 }

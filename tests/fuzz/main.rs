@@ -112,9 +112,12 @@ fn run_one(seed: u64, epubcheck: bool) -> Result<Run, String> {
     };
     match code {
         0 if book.broken => return fail("a missing image was not refused".into()),
+        0 if book.textless => return fail("a book without text was not refused".into()),
         0 => {}
         1 if err.starts_with("error[E") || err.contains("\nerror[E") => {
-            if book.broken || err.contains("error[E0114]") || err.contains("error[E0113]") {
+            let expected = book.broken
+                || (book.textless && err.contains("error[E0203]: no chapter has any text"));
+            if expected || err.contains("error[E0114]") || err.contains("error[E0113]") {
                 let _ = std::fs::remove_dir_all(&dir);
                 return Ok(run);
             }
