@@ -147,9 +147,10 @@ pub struct CheckOptions {
 
 /// Everything a build would report about the book, errors and warnings, without
 /// writing anything: the source read (`book.toml`, chapters, images, links, footnotes,
-/// headings, characters), the fonts checked, image resolutions for print estimated (or,
-/// with `typeset`, measured on the typeset book). Findings come in file and line order.
-/// An error that stops the reading (a broken `book.toml`) is returned as the error.
+/// headings, characters), the fonts checked, image resolutions for print and the type of
+/// very wide tables estimated (or, with `typeset`, measured on the typeset book).
+/// Findings come in file and line order. An error that stops the reading (a broken
+/// `book.toml`) is returned as the error.
 pub fn check(options: &CheckOptions) -> Result<Vec<Finding>> {
     let loaded = source::load(&options.book_dir, &options.load)?;
     let book = loaded.book;
@@ -160,6 +161,8 @@ pub fn check(options: &CheckOptions) -> Result<Vec<Finding>> {
     } else {
         let widths = pdf::resolution::estimated_widths(&book);
         findings.extend(pdf::resolution::findings(&book, &widths));
+        let tables = pdf::compose::table::estimated(&book);
+        findings.extend(pdf::compose::table::findings(&book, &tables));
     }
     findings.sort_by(|a, b| a.location.cmp(&b.location));
     findings.dedup();

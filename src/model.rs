@@ -564,6 +564,20 @@ impl Block {
 }
 
 impl Block {
+    /// Calls `f` with the block and each block nested in it, outermost first.
+    pub fn each_block(&self, f: &mut dyn FnMut(&Block)) {
+        f(self);
+        match self {
+            Block::Quote(inner) => inner.iter().for_each(|b| b.each_block(f)),
+            Block::List(list) => list
+                .items
+                .iter()
+                .flat_map(|i| &i.blocks)
+                .for_each(|b| b.each_block(f)),
+            _ => {}
+        }
+    }
+
     /// Calls `f` with each run of inline content in the block, nested blocks included
     /// (a heading's or paragraph's text, each table cell), and the line of the
     /// innermost block holding it.

@@ -309,6 +309,22 @@ fn a_table_of_thirty_columns_on_a_small_page() {
         }
     }
     assert!(pdf_text(&out).contains(&cells[29]));
+    // the smaller type is named, with the table's file and line, by a build and by a
+    // check with or without typesetting
+    let dir = out.parent().unwrap();
+    let build = inkstone(dir, &["build", "book"]);
+    for run in [
+        &build,
+        &inkstone(dir, &["check", "book"]),
+        &inkstone(dir, &["check", "book", "--typeset"]),
+    ] {
+        let err = stderr(run);
+        assert!(
+            err.contains("warning[W0601]: the table has 30 columns, too many for the page in")
+                && err.contains("--> book/a.md:1:1"),
+            "{err}"
+        );
+    }
 }
 
 #[test]

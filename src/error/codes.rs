@@ -1,6 +1,6 @@
 //! The stable codes of inkstone's findings: `E` for errors, `W` for warnings, the
 //! hundreds by where the problem is (00 the book folder, 01 `book.toml`, 02 chapter
-//! files, 03 Markdown, 04 images, 05 characters and fonts). README.md lists them.
+//! files, 03 Markdown, 04 images, 05 characters and fonts, 06 typesetting). README.md lists them.
 
 /// What kind of problem a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -93,13 +93,15 @@ pub enum Code {
     LowResolution,
     /// A character no bundled or installed font has.
     MissingGlyph,
+    /// A table with too many columns for the page, set in smaller type.
+    SmallTableType,
     /// A bug in inkstone.
     Internal,
 }
 
 impl Code {
     /// Every code, in the README's order.
-    pub const ALL: [Code; 45] = [
+    pub const ALL: [Code; 46] = [
         Code::NoBookFolder,
         Code::NoBookToml,
         Code::NotUtf8,
@@ -144,6 +146,7 @@ impl Code {
         Code::EmptyChapter,
         Code::LowResolution,
         Code::MissingGlyph,
+        Code::SmallTableType,
         Code::Internal,
     ];
 
@@ -194,6 +197,7 @@ impl Code {
             Code::EmptyChapter => ("W0311", "empty-chapter"),
             Code::LowResolution => ("W0401", "low-resolution"),
             Code::MissingGlyph => ("W0501", "missing-glyph"),
+            Code::SmallTableType => ("W0601", "small-table-type"),
             Code::Internal => ("E0999", "internal"),
         }
     }

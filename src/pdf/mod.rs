@@ -62,7 +62,8 @@ impl<'a> Typesetter<'a> {
     /// Composes the book (chapters in parallel) and paginates it. Returns where each
     /// page begins in the book (`None`: a blank page, or one of rules only), which the
     /// EPUB marks, and the laid-out pages the PDFs are made from; problems that do not
-    /// stop the build (images too coarse for print) go to `warnings`.
+    /// stop the build (images too coarse for print, tables in small type) go to
+    /// `warnings`.
     pub fn lay_out(
         &self,
         progress: &Progress,
@@ -86,6 +87,7 @@ impl<'a> Typesetter<'a> {
             book,
             &resolution::placed_widths(merged.rows.iter()),
         ));
+        warnings.extend(compose::table::findings(book, &merged.small_tables));
         progress.end(Stage::Composing);
         progress.begin(Stage::Paginating);
         let notes = Notes {
@@ -184,6 +186,7 @@ fn merge(parts: impl Iterator<Item = Composed>) -> Composed {
         notes: HashMap::new(),
         links: Vec::new(),
         tree: Tree::new(Role::Document),
+        small_tables: Vec::new(),
     };
     for part in parts {
         let elems = whole.tree.graft(part.tree, ElemId::ROOT);
@@ -199,6 +202,7 @@ fn merge(parts: impl Iterator<Item = Composed>) -> Composed {
             whole.notes.insert(key, lines);
         }
         whole.links.extend(part.links);
+        whole.small_tables.extend(part.small_tables);
     }
     whole
 }

@@ -16,7 +16,7 @@ mod code;
 pub mod figure;
 mod front;
 mod notes;
-mod table;
+pub mod table;
 
 use std::collections::HashMap;
 
@@ -53,6 +53,8 @@ pub struct Composed {
     pub links: Vec<LinkTarget>,
     /// The part's structure (its root a `Sect`).
     pub tree: Tree,
+    /// Tables that had to be set in smaller type.
+    pub small_tables: Vec<table::SmallTable>,
 }
 
 /// How a run of text is set.
@@ -280,6 +282,7 @@ struct Setter<'c, 'a> {
     /// Footnotes cited by each footnote.
     note_cites: HashMap<NoteKey, Vec<NoteKey>>,
     tables: usize,
+    small_tables: Vec<table::SmallTable>,
     /// The number the next block of the chapter gets (see [`Place::Text`]).
     next_block: usize,
 }
@@ -295,6 +298,7 @@ impl<'c, 'a> Setter<'c, 'a> {
             notes: HashMap::new(),
             note_cites: HashMap::new(),
             tables: 0,
+            small_tables: Vec::new(),
             next_block: 0,
         }
     }
@@ -327,6 +331,7 @@ impl<'c, 'a> Setter<'c, 'a> {
             notes: self.notes,
             links: self.links,
             tree: self.tree,
+            small_tables: self.small_tables,
         }
     }
 

@@ -4,8 +4,9 @@
 //! than a page is split between its lines, so no cell is ever cut off.
 
 use super::{notes_of, Frame, Setter, Setting, SMALL_SCALE};
+use crate::error::{Code, Finding, Location};
 use crate::fonts::Face;
-use crate::model::{ColumnAlign, Inline, Table};
+use crate::model::{Block, Book, ColumnAlign, Inline, Table};
 use crate::pdf::geometry::baseline_in;
 use crate::pdf::justify::{Align, Line};
 use crate::pdf::rows::{Row, RowLine, RowRule, TablePart};
@@ -28,6 +29,14 @@ impl Setter<'_, '_> {
                 .chain(table.rows.iter().map(|r| (Face::SerifRegular, r)))
                 .collect();
         let (size, pad) = table_type(c.body_size(), columns, frame.width);
+        if size < normal_size(c.body_size()) {
+            self.small_tables.push(SmallTable {
+                chapter: self.chapter,
+                line: table.line,
+                columns,
+                size,
+            });
+        }
         let widths = self.column_widths_of(&all_rows, columns, size, pad, frame.width);
         let line_pitch = size * TABLE_LEADING;
         self.tables += 1;
@@ -194,7 +203,7 @@ impl Setter<'_, '_> {
 /// wide that its columns could not each hold a character that way, thinner padding and
 /// then smaller type, so that every column holds at least one character.
 fn table_type(body: f32, columns: usize, total: f32) -> (f32, f32) {
-    let normal = (body * SMALL_SCALE * 10.0).round() / 10.0;
+    let normal = normal_size(body);
     let pad = 0.5 * body;
     let per_column = total / columns as f32;
     if normal + 2.0 * pad <= per_column {
@@ -205,6 +214,71 @@ fn table_type(body: f32, columns: usize, total: f32) -> (f32, f32) {
     let size = (fitted * 10.0).floor() / 10.0;
     let size = if size > 0.0 { size.min(normal) } else { fitted };
     (size, TIGHT_PAD * size)
+}
+
+/// The type size of tables with room enough: the small size, to a tenth of a point.
+fn normal_size(body: f32) -> f32 {
+    (body * SMALL_SCALE * 10.0).round() / 10.0
+}
+
+/// A table with too many columns for its measure, set in smaller type than tables get.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SmallTable {
+    /// The chapter's index.
+    pub chapter: usize,
+    /// The table's source line.
+    pub line: usize,
+    /// Its columns.
+    pub columns: usize,
+    /// The type size it was set in, in points.
+    pub size: f32,
+}
+
+/// A warning for each table set in smaller type, naming its file and line.
+pub fn findings(book: &Book, tables: &[SmallTable]) -> Vec<Finding> {
+    let normal = normal_size(book.pdf.font_size_pt);
+    tables
+        .iter()
+        .filter_map(|t| {
+            let chapter = book.chapters.get(t.chapter)?;
+            Some(Finding::new(
+                Code::SmallTableType,
+                Location::line(&chapter.source, t.line),
+                format!(
+                    "the table has {} columns, too many for the page in {normal} pt type; \
+                     it was set in {:.1} pt",
+                    t.columns, t.size
+                ),
+                "split it into narrower tables, or move some of its columns into the text",
+            ))
+        })
+        .collect()
+}
+
+/// The tables a book's PDF will set in smaller type, estimated without typesetting: each
+/// at the full measure (a table in a quote or a list is set narrower, so its type may
+/// be smaller still).
+pub fn estimated(book: &Book) -> Vec<SmallTable> {
+    let g = crate::pdf::Geometry::new(&book.pdf);
+    let mut found = Vec::new();
+    for (chapter, c) in book.chapters.iter().enumerate() {
+        let mut visit = |block: &Block| {
+            if let Block::Table(table) = block {
+                let columns = table.align.len().max(1);
+                let (size, _) = table_type(g.size, columns, g.measure);
+                if size < normal_size(g.size) {
+                    found.push(SmallTable {
+                        chapter,
+                        line: table.line,
+                        columns,
+                        size,
+                    });
+                }
+            }
+        };
+        c.blocks.iter().for_each(|b| b.each_block(&mut visit));
+    }
+    found
 }
 
 /// Cell padding of a very wide table, in ems of its type.
