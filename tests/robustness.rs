@@ -162,10 +162,25 @@ fn unclosed_tags_in_a_table_and_a_list() {
 
 #[test]
 fn an_empty_heading_and_an_empty_chapter() {
-    builds_cleanly(
+    // chapters without text are left out (W0311): beside a chapter with text they
+    // build; alone they are a book without text, refused with one clear error
+    let out = builds_cleanly(
         "empty",
         "",
+        &[
+            ("a.md", "#\n".into()),
+            ("b.md", String::new()),
+            ("c.md", "正文。\n".into()),
+        ],
+    );
+    assert_eq!(pdf_text(&out), "正文。");
+    refused(
+        "empty-alone",
         &[("a.md", "#\n".into()), ("b.md", String::new())],
+        &[
+            "error[E0203]: no chapter has any text",
+            "help: write at least one chapter",
+        ],
     );
 }
 
