@@ -5,12 +5,14 @@
 // Run through `scripts/validators reading`, which installs puppeteer (with Ace) and
 // points it at Debian's Chromium. For every XHTML page of the package it reports, at
 // phone (390×844) and tablet (768×1024, 1024×768) sizes:
-//   cover     the cover page's scroll size against the viewport;
+//   cover     the page's scroll size against the viewport (and the cover image's box);
 //   fallback  text drawn from a font that is not one of the book's web fonts (a
 //             character missing from the subset of the face it is set in);
 //   emphasis  how each <em> is marked (text-emphasis style, text decoration);
 //   cells     table cells marked short that wrap to more than one line;
-//   titles    the characters on each line of every heading (phone size only).
+//   titles    the characters on each line of every heading (phone size only);
+//   tables    each table's width, the width of the box holding it and whether that
+//             box scrolls sideways (`overflow-x`).
 // Screenshots of every page at phone and tablet size (and of its first table and first
 // paragraph with emphasis) go to SCREENSHOT_DIR when given.
 'use strict';
@@ -109,6 +111,11 @@ function measure() {
       .map((cell) => ({ text: cell.textContent, lines: lines(cell).length }))
       .filter((cell) => cell.lines > 1),
     titles: [...document.querySelectorAll('h1, h2, h3')].map((h) => lines(h)),
+    tables: [...document.querySelectorAll('table')].map((table) => ({
+      width: Math.ceil(table.getBoundingClientRect().width),
+      box: table.parentElement.clientWidth,
+      overflow: getComputedStyle(table.parentElement).overflowX,
+    })),
   };
 }
 

@@ -168,6 +168,28 @@ fn short_table_cells_and_titles_are_not_shredded_on_a_phone() {
 }
 
 #[test]
+fn no_page_is_wider_than_the_screen_and_wide_tables_scroll_in_their_box() {
+    let mut scrolled = 0;
+    for book in BOOKS {
+        for page in pages(book) {
+            let at = format!("{book} {} {}", page["file"], page["viewport"]);
+            assert!(
+                page["scrollWidth"].as_u64() <= page["innerWidth"].as_u64(),
+                "{at}: the page is wider than the screen"
+            );
+            for table in page["tables"].as_array().unwrap() {
+                assert_eq!(table["overflow"], "auto", "{at}: {table}");
+                if table["width"].as_u64() > table["box"].as_u64() {
+                    scrolled += 1;
+                }
+            }
+        }
+    }
+    // the store book's table of thirteen months does not fit a phone
+    assert!(scrolled >= 1, "no table is wider than the screen");
+}
+
+#[test]
 fn the_page_list_has_each_printed_page_where_its_text_begins() {
     for book in [
         "book",

@@ -313,7 +313,9 @@ impl Renderer<'_> {
                 format!(" class=\"{}\"", classes.join(" "))
             }
         };
-        self.w.markup("<table>\n<thead>\n<tr>");
+        // a table wider than the screen scrolls sideways in its box; the page stays put
+        self.w
+            .markup("<div class=\"table\">\n<table>\n<thead>\n<tr>");
         for (i, cell) in table.header.iter().enumerate() {
             let _ = write!(self.w, "<th scope=\"col\"{}>", class(i, cell));
             // the stylesheet sets header cells in bold
@@ -331,7 +333,7 @@ impl Renderer<'_> {
             }
             self.w.markup("</tr>\n");
         }
-        self.w.markup("</tbody>\n</table>\n");
+        self.w.markup("</tbody>\n</table>\n</div>\n");
     }
 
     /// Runs `write` with text set in `face`.
