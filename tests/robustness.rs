@@ -324,6 +324,8 @@ fn a_table_of_thirty_columns_on_a_small_page() {
         }
     }
     assert!(pdf_text(&out).contains(&cells[29]));
+    // in the EPUB the table scrolls in its box, which a keyboard can reach (Ace)
+    assert_eq!(epub_validate(&out.join("book.epub")), CLEAN_EPUB);
     // the smaller type is named, with the table's file and line, by a build and by a
     // check with or without typesetting
     let dir = out.parent().unwrap();

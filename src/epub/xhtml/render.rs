@@ -315,7 +315,7 @@ impl Renderer<'_> {
         };
         // a table wider than the screen scrolls sideways in its box; the page stays put
         self.w
-            .markup("<div class=\"table\">\n<table>\n<thead>\n<tr>");
+            .markup("<div class=\"table\" tabindex=\"0\">\n<table>\n<thead>\n<tr>");
         for (i, cell) in table.header.iter().enumerate() {
             let _ = write!(self.w, "<th scope=\"col\"{}>", class(i, cell));
             // the stylesheet sets header cells in bold
