@@ -15,6 +15,9 @@
 mod code;
 pub mod figure;
 mod front;
+mod heading;
+mod inline;
+mod list;
 mod notes;
 pub mod table;
 
@@ -23,11 +26,11 @@ use std::collections::HashMap;
 use super::geometry::{baseline_in, Geometry};
 use super::justify::{set_line, Align, Line};
 use super::linebreak::{break_lines, Params};
-use super::rows::{Anchor, NoteKey, Row, RowLine, RowRule};
-use super::shape::{shape_with_indent, FontBank, Index, Marks, Piece, Style};
+use super::rows::{NoteKey, Row, RowLine, RowRule};
+use super::shape::{shape_with_indent, FontBank, Piece, Style};
 use super::tags::{ElemId, Role, Tree};
 use crate::fonts::Face;
-use crate::model::{Block, Book, Chapter, Heading, ImageAsset, Inline, LinkTarget, List, Place};
+use crate::model::{Block, Book, Chapter, ImageAsset, Inline, LinkTarget, Place};
 
 /// Turns a book into rows. Holds nothing that changes: one composer serves every
 /// thread.
@@ -366,115 +369,6 @@ impl<'c, 'a> Setter<'c, 'a> {
         self.footnotes(chapter);
     }
 
-    /// Inline content → pieces of styled text, creating the elements of links and
-    /// language spans under `style.elem`.
-    fn flatten(&mut self, inlines: &[Inline], style: Style, out: &mut Vec<Piece>) {
-        for inline in inlines {
-            match inline {
-                Inline::Text(t) => out.push(Piece::Text(t.clone(), style)),
-                Inline::Emphasis(inner) => {
-                    let marks = Marks {
-                        emphasis: true,
-                        ..style.marks
-                    };
-                    self.flatten(inner, Style { marks, ..style }, out);
-                }
-                Inline::Strong(inner) => {
-                    let face = match style.face {
-                        Face::SerifRegular => Face::SerifBold,
-                        other => other,
-                    };
-                    self.flatten(inner, Style { face, ..style }, out);
-                }
-                Inline::Strikethrough(inner) => {
-                    let marks = Marks {
-                        strike: true,
-                        ..style.marks
-                    };
-                    self.flatten(inner, Style { marks, ..style }, out);
-                }
-                Inline::Code(code) => out.push(Piece::Text(
-                    code.clone(),
-                    Style {
-                        face: Face::Mono,
-                        hyphenate: None,
-                        ..style
-                    },
-                )),
-                Inline::Link { target, content } => {
-                    self.links.push(target.clone());
-                    let elem = self.tree.add(Role::Link, style.elem);
-                    let marks = Marks {
-                        link: Index::some(self.links.len() as u32 - 1),
-                        ..style.marks
-                    };
-                    self.flatten(
-                        content,
-                        Style {
-                            marks,
-                            elem,
-                            ..style
-                        },
-                        out,
-                    );
-                }
-                Inline::NoteRef(number) => {
-                    let marks = Marks {
-                        note: Index::some(*number as u32),
-                        ..Marks::default()
-                    };
-                    out.push(Piece::Text(
-                        crate::model::note_marker(*number),
-                        Style {
-                            size: style.size * 0.6,
-                            rise: style.rise + style.size * 0.42,
-                            marks,
-                            ..style
-                        },
-                    ));
-                }
-                Inline::Superscript(inner) => {
-                    let script = Style {
-                        size: style.size * 0.7,
-                        rise: style.rise + style.size * 0.36,
-                        ..style
-                    };
-                    self.flatten(inner, script, out);
-                }
-                Inline::Subscript(inner) => {
-                    let script = Style {
-                        size: style.size * 0.7,
-                        rise: style.rise - style.size * 0.14,
-                        ..style
-                    };
-                    self.flatten(inner, script, out);
-                }
-                Inline::Ruby { base, annotation } => out.push(Piece::Ruby {
-                    base: base.clone(),
-                    annotation: annotation.clone(),
-                    style,
-                }),
-                Inline::Lang { lang, content } => {
-                    let elem = self.tree.add(Role::Span, style.elem);
-                    if let Some(e) = self.tree.get_mut(elem) {
-                        e.lang = Some(lang.clone());
-                    }
-                    let hyphenate = hyphenation_language(lang);
-                    self.flatten(
-                        content,
-                        Style {
-                            elem,
-                            hyphenate,
-                            ..style
-                        },
-                        out,
-                    );
-                }
-                Inline::LineBreak => out.push(Piece::LineBreak),
-            }
-        }
-    }
-
     /// Inline content set as `setting` says, belonging to `elem`.
     fn lines(&mut self, inlines: &[Inline], setting: Setting, elem: ElemId) -> Vec<Line> {
         let mut pieces = Vec::new();
@@ -596,113 +490,6 @@ impl<'c, 'a> Setter<'c, 'a> {
                 }
             })
             .collect()
-    }
-
-    /// A section heading: a blank line before it (dropped at a page top, left out right
-    /// after another heading), then the heading in the sans face, centred for level 2,
-    /// flush left below.
-    fn heading(
-        &mut self,
-        heading: &Heading,
-        after_heading: bool,
-        frame: Frame,
-        parent: ElemId,
-    ) -> Vec<Row> {
-        let pitch = self.c.geometry.pitch;
-        let (scale, align) = match heading.level {
-            1 | 2 => (1.2, Align::Center),
-            3 => (1.1, Align::Left),
-            _ => (1.0, Align::Left),
-        };
-        let measure = if align == Align::Center {
-            frame.width * 0.85
-        } else {
-            frame.width
-        };
-        let setting = Setting {
-            measure,
-            ..self.c.display_setting(Face::SansBold, scale, align)
-        };
-        let elem = self.tree.add(Role::H(heading.level), parent);
-        let lines = self.lines(&heading.content, setting, elem);
-        let line_pitch = setting.size * DISPLAY_LEADING;
-        let text_height = lines.len() as f32 * line_pitch;
-        let height = self
-            .c
-            .grid_lines(text_height + if heading.level <= 2 { pitch } else { 0.0 });
-        let top = (height as f32 * pitch - text_height) / 2.0;
-        let (lines, _) = self.c.stack(&[(lines, line_pitch, 0.0)], top);
-        let lines = shift(lines, frame.left + (frame.width - measure) / 2.0);
-        let mut rows = Vec::new();
-        if heading.level <= 3 && !after_heading {
-            rows.push(Row {
-                height: 1,
-                droppable: true,
-                break_before: true,
-                ..Row::default()
-            });
-        }
-        let notes = notes_of(lines.iter().map(|l| &l.line), self.chapter);
-        rows.push(Row {
-            height,
-            lines,
-            notes,
-            break_before: true,
-            anchor: Some(Anchor {
-                id: heading.id.clone(),
-                title: crate::model::plain_text(&heading.content),
-                level: heading.level,
-            }),
-            ..Row::default()
-        });
-        rows
-    }
-
-    /// A list: each item begins like a paragraph, 2 em in, with its marker (bullet,
-    /// number or task box) and a full-width space; a nested list is indented 2 em more.
-    fn list(&mut self, list: &List, frame: Frame, parent: ElemId) {
-        let size = self.c.body_size();
-        let inset = if frame.in_list { 2.0 * size } else { 0.0 };
-        let depth = (frame.left / (2.0 * size)).round() as usize;
-        let inner = Frame {
-            in_list: true,
-            ..frame.inset(inset, 0.0, size)
-        };
-        let list_elem = self.tree.add(Role::L, parent);
-        for (i, item) in list.items.iter().enumerate() {
-            let marker = match (item.checked, list.start) {
-                (Some(true), _) => "▣".to_string(),
-                (Some(false), _) => "□".to_string(),
-                (None, Some(start)) => format!("{}.", start.saturating_add(i as u64)),
-                (None, None) => ["•", "◦", "▪"][depth.min(2)].to_string(),
-            };
-            let li = self.tree.add(Role::LI, list_elem);
-            let label = self.tree.add(Role::Lbl, li);
-            let body = self.tree.add(Role::LBody, li);
-            let marker = Piece::Text(
-                format!("{marker}\u{3000}"),
-                self.c.style(Face::SerifRegular, size, label),
-            );
-            let mut blocks = item.blocks.as_slice();
-            let mut pieces = vec![marker];
-            let mut first_block = None;
-            if let Some((Block::Paragraph(first), rest)) = blocks.split_first() {
-                first_block = Some(self.take_block_number());
-                let p = self.tree.add(Role::P, body);
-                let style = self.c.style(Face::SerifRegular, size, p);
-                self.flatten(&first.content, style, &mut pieces);
-                blocks = rest;
-            }
-            let lines = self.c.lines_of_pieces(&pieces, self.c.body_setting(inner));
-            let rows = self.body_rows(lines, false, inner);
-            let first_row = self.rows.len();
-            self.rows.extend(rows);
-            if let Some(block) = first_block {
-                self.place_rows(first_row, block);
-            }
-            let mut after_heading = false;
-            self.blocks(blocks, inner, body, &mut after_heading);
-        }
     }
 
     /// A thematic break: a short centred rule with a line of space on either side.
