@@ -3,7 +3,6 @@
 //! `inkstone check`).
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use super::compose::figure;
 use super::geometry::Geometry;
@@ -67,25 +66,17 @@ pub fn findings(book: &Book, widths: &BTreeMap<usize, f32>) -> Vec<Finding> {
 fn first_uses(book: &Book) -> Vec<Location> {
     let mut uses = vec![Location::file(book.dir.join("book.toml")); book.images.len()];
     let mut seen = vec![false; book.images.len()];
-    fn walk(blocks: &[Block], at: &Path, uses: &mut [Location], seen: &mut [bool]) {
-        for block in blocks {
-            match block {
-                Block::Figure(f) if f.image < seen.len() && !seen[f.image] => {
-                    seen[f.image] = true;
-                    uses[f.image] = Location::span(at, f.line, f.column, 1);
-                }
-                Block::Quote(inner) => walk(inner, at, uses, seen),
-                Block::List(list) => {
-                    for item in &list.items {
-                        walk(&item.blocks, at, uses, seen);
+    for chapter in &book.chapters {
+        for block in &chapter.blocks {
+            block.each_block(&mut |b| {
+                if let Block::Figure(f) = b {
+                    if f.image < seen.len() && !seen[f.image] {
+                        seen[f.image] = true;
+                        uses[f.image] = Location::span(&chapter.source, f.line, f.column, 1);
                     }
                 }
-                _ => {}
-            }
+            });
         }
-    }
-    for chapter in &book.chapters {
-        walk(&chapter.blocks, &chapter.source, &mut uses, &mut seen);
     }
     uses
 }

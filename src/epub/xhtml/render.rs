@@ -29,28 +29,17 @@ impl Links {
         let mut heading_chapter = HashMap::new();
         for (i, chapter) in book.chapters.iter().enumerate() {
             for block in &chapter.blocks {
-                collect_ids(block, i, &mut heading_chapter);
+                block.each_block(&mut |b| {
+                    if let Block::Heading(h) = b {
+                        heading_chapter.insert(h.id.clone(), i);
+                    }
+                });
             }
         }
         Links {
             heading_chapter,
             images: image_files,
         }
-    }
-}
-
-fn collect_ids(block: &Block, chapter: usize, out: &mut HashMap<String, usize>) {
-    match block {
-        Block::Heading(h) => {
-            out.insert(h.id.clone(), chapter);
-        }
-        Block::Quote(inner) => inner.iter().for_each(|b| collect_ids(b, chapter, out)),
-        Block::List(list) => list
-            .items
-            .iter()
-            .flat_map(|i| &i.blocks)
-            .for_each(|b| collect_ids(b, chapter, out)),
-        _ => {}
     }
 }
 

@@ -22,21 +22,19 @@ impl Setter<'_, '_> {
     /// A table's rows.
     pub(super) fn table(&mut self, table: &Table, frame: Frame, parent: ElemId) -> Vec<Row> {
         let c = self.c;
-        let columns = table.align.len().max(1);
+        let columns = columns(table);
         // the header in the bold serif, the body in the regular one
         let all_rows: Vec<(Face, &Vec<Vec<Inline>>)> =
             std::iter::once((Face::SerifBold, &table.header))
                 .chain(table.rows.iter().map(|r| (Face::SerifRegular, r)))
                 .collect();
         let (size, pad) = table_type(c.body_size(), columns, frame.width);
-        if size < normal_size(c.body_size()) {
-            self.small_tables.push(SmallTable {
-                chapter: self.chapter,
-                line: table.line,
-                columns,
-                size,
-            });
-        }
+        self.small_tables.extend(SmallTable::when_small(
+            self.chapter,
+            table,
+            size,
+            c.body_size(),
+        ));
         let widths = self.column_widths_of(&all_rows, columns, size, pad, frame.width);
         let line_pitch = size * TABLE_LEADING;
         self.tables += 1;
@@ -234,6 +232,24 @@ pub struct SmallTable {
     pub size: f32,
 }
 
+impl SmallTable {
+    /// `table` of `chapter` set at `size` with body type of `body`: `Some` when that is
+    /// smaller than tables are normally set.
+    fn when_small(chapter: usize, table: &Table, size: f32, body: f32) -> Option<SmallTable> {
+        (size < normal_size(body)).then(|| SmallTable {
+            chapter,
+            line: table.line,
+            columns: columns(table),
+            size,
+        })
+    }
+}
+
+/// The number of columns of `table` (at least one).
+fn columns(table: &Table) -> usize {
+    table.align.len().max(1)
+}
+
 /// A warning for each table set in smaller type, naming its file and line.
 pub fn findings(book: &Book, tables: &[SmallTable]) -> Vec<Finding> {
     let normal = normal_size(book.pdf.font_size_pt);
@@ -264,16 +280,8 @@ pub fn estimated(book: &Book) -> Vec<SmallTable> {
     for (chapter, c) in book.chapters.iter().enumerate() {
         let mut visit = |block: &Block| {
             if let Block::Table(table) = block {
-                let columns = table.align.len().max(1);
-                let (size, _) = table_type(g.size, columns, g.measure);
-                if size < normal_size(g.size) {
-                    found.push(SmallTable {
-                        chapter,
-                        line: table.line,
-                        columns,
-                        size,
-                    });
-                }
+                let (size, _) = table_type(g.size, columns(table), g.measure);
+                found.extend(SmallTable::when_small(chapter, table, size, g.size));
             }
         };
         c.blocks.iter().for_each(|b| b.each_block(&mut visit));
