@@ -59,3 +59,31 @@ fn both_epubs_pass_epubcheck_and_ace() {
         );
     }
 }
+
+/// Where the ink of `c` sits across its em in the EPUB's body font (0 left edge, 1
+/// right edge: the middle of its outline's box), and the glyph's advance in em.
+fn web_font_placement(book: &str, c: char) -> (f32, f32) {
+    let files = built(book).epub();
+    let font = ttf_parser::Face::parse(&files["OEBPS/fonts/serif-regular.otf"], 0).unwrap();
+    let glyph = font.glyph_index(c).unwrap_or_else(|| panic!("{book}: no {c}"));
+    let em = f32::from(font.units_per_em());
+    let ink = font.glyph_bounding_box(glyph).unwrap();
+    let middle = (f32::from(ink.x_min) + f32::from(ink.x_max)) / 2.0;
+    let advance = f32::from(font.glyph_hor_advance(glyph).unwrap());
+    (middle / em, advance / em)
+}
+
+#[test]
+fn the_epub_draws_the_stops_of_traditional_chinese_centred_as_the_pdf_does() {
+    // Traditional Chinese (Taiwan, Hong Kong) centres the comma and the full stop in
+    // the em; Simplified sets them in its lower left. The font holds both forms behind
+    // `locl`, which the PDF applies; a reading system may not, so the web font maps
+    // each character straight to the form of the book's language.
+    for c in ['，', '。', '、'] {
+        let (middle, advance) = web_font_placement("tests/books/mengzi", c);
+        assert!((0.4..0.6).contains(&middle), "{c} in 孟子: ink at {middle}");
+        assert_eq!(advance, 1.0);
+        let (middle, _) = web_font_placement("tests/books/lunyu", c);
+        assert!(middle < 0.35, "{c} in 论语: ink at {middle}");
+    }
+}

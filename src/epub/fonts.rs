@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fonts::Face;
 
 /// A set of characters: one bit per code point, grown as needed (a book's text
@@ -112,28 +112,18 @@ impl Usage {
     }
 }
 
-/// A font file cut down to the glyphs of `chars` (plus .notdef), keeping a Unicode cmap
-/// so that a reading system can use it as a web font. Characters the font lacks are
-/// skipped. Returns `None` when the font has none of them.
+/// A font file cut down to a web font for `chars` (plus .notdef): each character
+/// mapped to the glyph the PDF draws it with in a book in language `tag` (the font's
+/// locale forms, see [`crate::fonts::forms`]). Characters the font lacks are skipped.
+/// Returns `None` when the font has none of them.
 pub fn subset(
     data: &[u8],
     index: u32,
+    tag: &str,
     chars: impl IntoIterator<Item = char>,
 ) -> Result<Option<Vec<u8>>> {
-    let face = ttf_parser::Face::parse(data, index)
-        .map_err(|e| Error::Internal(format!("reading a font to subset: {e}")))?;
-    let mut glyphs: Vec<u16> = chars
-        .into_iter()
-        .filter_map(|c| face.glyph_index(c).map(|g| g.0))
-        .filter(|&g| g != 0)
-        .collect();
-    glyphs.sort_unstable();
-    glyphs.dedup();
-    if glyphs.is_empty() {
-        return Ok(None);
-    }
-    let ids: Vec<u16> = std::iter::once(0).chain(glyphs).collect();
-    crate::fonts::subset(data, index, &ids, crate::fonts::Subset::Web).map(Some)
+    let map = crate::fonts::forms::glyphs(data, index, tag, chars);
+    crate::fonts::subset_web(data, index, &map)
 }
 
 #[cfg(test)]
@@ -157,7 +147,7 @@ mod tests {
     #[test]
     fn subset_keeps_a_cmap_for_the_characters() {
         let chars = "镇江高新区，“”A1".chars();
-        let bytes = subset(Face::SerifRegular.data(), 0, chars.clone())
+        let bytes = subset(Face::SerifRegular.data(), 0, "zh-CN", chars.clone())
             .unwrap()
             .unwrap();
         assert!(bytes.len() < 120_000, "{}", bytes.len());

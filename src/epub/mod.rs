@@ -110,7 +110,7 @@ fn pages_and_fonts(
         add_toc_text(entry, &mut usage);
     }
 
-    let (fonts, font_faces) = web_fonts(&usage, font_set)?;
+    let (fonts, font_faces) = web_fonts(&usage, font_set, &meta.language)?;
     resources.extend(fonts);
     let stylesheet = format!("{font_faces}\n{}", include_str!("style.css"));
     Ok((pages, stylesheet, resources))
@@ -194,8 +194,13 @@ fn reencode(asset: &ImageAsset, png: bool) -> Vec<u8> {
 }
 
 /// Subsets of each used face, subsets of installed fonts for characters no bundled face
-/// has, and the `@font-face` rules that load them.
-fn web_fonts(usage: &fonts::Usage, font_set: &FontSet) -> Result<(Vec<Resource>, String)> {
+/// has, and the `@font-face` rules that load them; `language` (the book's) picks the
+/// glyph forms.
+fn web_fonts(
+    usage: &fonts::Usage,
+    font_set: &FontSet,
+    language: &str,
+) -> Result<(Vec<Resource>, String)> {
     let mut resources = Vec::new();
     let mut css = String::new();
     let mut add = |family: &str, weight: &str, stem: &str, data: Vec<u8>, range: &str| {
@@ -214,7 +219,7 @@ fn web_fonts(usage: &fonts::Usage, font_set: &FontSet) -> Result<(Vec<Resource>,
     let faces: Vec<(Face, &fonts::CharSet)> = usage.faces().collect();
     let subsets: Vec<(Face, Option<Vec<u8>>)> = faces
         .par_iter()
-        .map(|&(face, chars)| Ok((face, fonts::subset(face.data(), 0, chars.iter())?)))
+        .map(|&(face, chars)| Ok((face, fonts::subset(face.data(), 0, language, chars.iter())?)))
         .collect::<Result<_>>()?;
     for (face, data) in subsets {
         if let Some(data) = data {
@@ -226,7 +231,7 @@ fn web_fonts(usage: &fonts::Usage, font_set: &FontSet) -> Result<(Vec<Resource>,
     // font): the serif's bullet is a speck at the half size marks are drawn in, the
     // sans bold's is a dot of the size printed books use
     if usage.has_emphasis() {
-        if let Some(data) = fonts::subset(Face::SansBold.data(), 0, [EMPHASIS_DOT])? {
+        if let Some(data) = fonts::subset(Face::SansBold.data(), 0, language, [EMPHASIS_DOT])? {
             add(
                 "Inkstone Marks",
                 "100 900",
@@ -259,8 +264,12 @@ fn web_fonts(usage: &fonts::Usage, font_set: &FontSet) -> Result<(Vec<Resource>,
             .copied()
             .filter(|&c| face.as_ref().is_some_and(|f| f.glyph_index(c).is_some()))
             .collect();
-        if let Some(data) = fonts::subset(&fallback.data, fallback.index, covered.iter().copied())?
-        {
+        if let Some(data) = fonts::subset(
+            &fallback.data,
+            fallback.index,
+            language,
+            covered.iter().copied(),
+        )? {
             let range: Vec<String> = covered
                 .iter()
                 .map(|&c| format!("U+{:X}", c as u32))
@@ -288,7 +297,7 @@ mod tests {
         let mut usage = fonts::Usage::default();
         usage.add_text(Face::SerifRegular, "正文");
         usage.add_text(Face::SansBold, "标题");
-        let (resources, css) = web_fonts(&usage, &FontSet::default()).unwrap();
+        let (resources, css) = web_fonts(&usage, &FontSet::default(), "zh-CN").unwrap();
         let hrefs: Vec<&str> = resources.iter().map(|r| r.href.as_str()).collect();
         assert_eq!(hrefs, ["fonts/serif-regular.otf", "fonts/sans-bold.otf"]);
         assert!(

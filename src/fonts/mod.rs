@@ -10,9 +10,10 @@ use crate::error::{Code, Finding, Location, Warning};
 use crate::model::Book;
 use crate::script;
 
+pub mod forms;
 mod subset;
 
-pub use subset::{subset, subset_cid_cff, Subset};
+pub use subset::{subset, subset_cid_cff, subset_web};
 
 /// The bundled font files, one `static` each so that every font's bytes occur once in
 /// the binary (an `include_bytes!` inside a function may be inlined at every caller).

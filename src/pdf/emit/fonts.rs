@@ -20,7 +20,6 @@ use rayon::prelude::*;
 
 use super::Document;
 use crate::error::{Error, Result};
-use crate::fonts::Subset;
 use crate::pdf::shape::{FontKey, GlyphText};
 
 /// How one font is embedded.
@@ -195,7 +194,7 @@ fn program(
         .enumerate()
         .map(|(i, &g)| (g, i as u16))
         .collect();
-    let whole = || crate::fonts::subset(data, index, &ids, Subset::Pdf);
+    let whole = || crate::fonts::subset(data, index, &ids);
     let (data, kind, cid_of) = if face.tables().cff.is_some() {
         match crate::fonts::subset_cid_cff(data, index, &ids)? {
             Some(cff) => {

@@ -118,12 +118,9 @@ impl<'a> FontBank<'a> {
                 ))
             })
             .collect();
-        let language = language
-            .parse()
-            .unwrap_or_else(|_| "zh-Hans".parse().expect("a valid tag"));
         FontBank {
             fonts,
-            language,
+            language: crate::fonts::forms::shaping_language(language),
             chosen: RwLock::default(),
             single: RwLock::default(),
         }
