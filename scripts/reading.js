@@ -12,7 +12,9 @@
 //   cells     table cells marked short that wrap to more than one line;
 //   titles    the characters on each line of every heading (phone size only);
 //   tables    each table's width, the width of the box holding it and whether that
-//             box scrolls sideways (`overflow-x`).
+//             box scrolls sideways (`overflow-x`);
+//   latin     how many Latin words of paragraphs were measured, and those set wider
+//             than their natural width (letters spaced apart in a justified line).
 // Screenshots of every page at phone and tablet size (and of its first table and first
 // paragraph with emphasis) go to SCREENSHOT_DIR when given.
 'use strict';
@@ -89,6 +91,37 @@ function measure() {
     }
     return [...rows.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
   };
+  const latin = () => {
+    // each Latin word on one line, against the same word unjustified beside it
+    const found = [];
+    let measured = 0;
+    for (const p of document.querySelectorAll('p')) {
+      const words = [];
+      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const m of node.data.matchAll(/[A-Za-z]{3,}/g)) {
+          const range = document.createRange();
+          range.setStart(node, m.index);
+          range.setEnd(node, m.index + m[0].length);
+          const rects = range.getClientRects();
+          if (rects.length === 1) words.push({ node, word: m[0], width: rects[0].width });
+        }
+      }
+      measured += words.length;
+      for (const { node, word, width } of words) {
+        const probe = document.createElement('span');
+        probe.textContent = word;
+        probe.style.cssText = 'position: absolute; white-space: nowrap; visibility: hidden';
+        node.parentNode.appendChild(probe);
+        const natural = probe.getBoundingClientRect().width;
+        probe.remove();
+        if (width > natural + 1) {
+          found.push({ word, width: Math.round(width), natural: Math.round(natural) });
+        }
+      }
+    }
+    return { words: measured, spread: found };
+  };
   const html = document.documentElement;
   const image = document.querySelector('svg image, section.cover img');
   const box = image ? image.getBoundingClientRect() : null;
@@ -116,6 +149,7 @@ function measure() {
       box: table.parentElement.clientWidth,
       overflow: getComputedStyle(table.parentElement).overflowX,
     })),
+    latin: latin(),
   };
 }
 

@@ -17,11 +17,12 @@ use serde_json::Value;
 
 /// The books read here: the article, a store-ready book (metadata, emphasis, a table),
 /// the Markdown book (every construct), and Traditional text.
-const BOOKS: [&str; 4] = [
+const BOOKS: [&str; 5] = [
     "book",
     "tests/books/store",
     "tests/books/markdown",
     "tests/books/lunyu",
+    "tests/books/verse",
 ];
 
 /// `book`'s EPUB unpacked into a folder.
@@ -140,6 +141,27 @@ fn emphasis_is_marked_with_dots_and_han_latin_text_is_spaced() {
         .map(|p| p["emphasis"].as_array().unwrap().len())
         .sum::<usize>();
     assert!(emphasised >= 3, "the store book has emphasis to check");
+}
+
+#[test]
+fn justified_lines_keep_the_letters_of_latin_words_together() {
+    // clreq: a justified line takes its slack between Han characters and at spaces,
+    // never between the letters of a word
+    let mut measured = 0;
+    for book in BOOKS {
+        for page in pages(book) {
+            let latin = &page["latin"];
+            measured += latin["words"].as_u64().unwrap();
+            let spread = latin["spread"].as_array().unwrap();
+            assert!(
+                spread.is_empty(),
+                "{book} {} {}: {spread:?}",
+                page["file"],
+                page["viewport"]
+            );
+        }
+    }
+    assert!(measured >= 50, "only {measured} Latin words measured");
 }
 
 #[test]
