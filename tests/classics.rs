@@ -105,3 +105,27 @@ fn the_epub_draws_the_stops_of_traditional_chinese_centred_as_the_pdf_does() {
         assert!(middle < 0.35, "{c} in 论语: ink at {middle}");
     }
 }
+
+#[test]
+fn the_words_inkstone_adds_are_in_the_script_of_the_book() {
+    // a Traditional book's contents page, navigation and accessibility summary are
+    // written in traditional characters, a Simplified book's in simplified ones
+    for (book, contents, summary) in [
+        ("tests/books/mengzi", "目錄", "本書為可重排文本"),
+        ("tests/books/verse", "目錄", "本書為可重排文本"),
+        ("tests/books/lunyu", "目录", "本书为可重排文本"),
+    ] {
+        let built = built(book);
+        let files = built.epub();
+        let nav = epub_text_file(&files, "OEBPS/nav.xhtml");
+        assert!(
+            nav.contains(&format!("<h1 id=\"toc-title\">{contents}</h1>")),
+            "{book}: {nav}"
+        );
+        let opf = epub_text_file(&files, "OEBPS/content.opf");
+        assert!(opf.contains(summary), "{book}: {opf}");
+        let pdf = proof::read(&built.file("pdf"));
+        let text: String = pdf.glyphs.iter().map(|g| g.text.as_str()).collect();
+        assert!(text.contains(contents), "{book}: the PDF's contents page");
+    }
+}

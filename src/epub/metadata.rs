@@ -2,7 +2,7 @@
 //! store's data (ISBN, series, subjects, rights, contributors) and accessibility.
 
 use super::xhtml::escape;
-use crate::model::Metadata;
+use crate::model::{Metadata, Words};
 
 /// The accessibility standard the books claim to meet (EPUB Accessibility 1.1).
 const CONFORMS_TO: &str = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA";
@@ -88,11 +88,8 @@ fn store_metadata(meta: &Metadata) -> Vec<String> {
 /// Accessibility metadata (schema.org, as EPUB Accessibility 1.1 asks); with
 /// `page_numbers`, the print edition's page breaks are marked.
 fn accessibility(meta: &Metadata, page_numbers: bool) -> Vec<(&'static str, String)> {
-    let summary = if meta.language.starts_with("zh") {
-        "本书为可重排文本，有完整的目录和标题结构，阅读顺序与印刷版一致；封面图片附有文字说明；无闪烁、声音或动态内容。"
-    } else {
-        "Reflowable text with a full table of contents and heading structure, reading order as in print; the cover image has a text alternative; no flashing, sound or motion."
-    };
+    let words = Words::of(&meta.language);
+    let summary = words.accessibility_summary();
     let mut properties = vec![
         ("schema:accessMode", "textual"),
         ("schema:accessMode", "visual"),
@@ -116,12 +113,7 @@ fn accessibility(meta: &Metadata, page_numbers: bool) -> Vec<(&'static str, Stri
         .collect();
     if page_numbers {
         // the pages are those of the PDF made in the same build
-        let source = if meta.language.starts_with("zh") {
-            format!("{}（PDF 版）", meta.title)
-        } else {
-            format!("{} (PDF edition)", meta.title)
-        };
-        properties.push(("pageBreakSource", source));
+        properties.push(("pageBreakSource", words.print_edition(&meta.title)));
     }
     properties
 }

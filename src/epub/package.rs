@@ -18,7 +18,7 @@ use super::xhtml::{escape, Page, TocEntry, CONTENTS_PAGE, COVER_PAGE, STYLESHEET
 use super::zipped::{self, Packed};
 use crate::cover::CoverImage;
 use crate::error::{Error, Result};
-use crate::model::Metadata;
+use crate::model::{Metadata, Words};
 
 /// The files of an EPUB, in package order, before they are zipped.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -99,11 +99,7 @@ pub struct Contents<'a> {
 
 /// The name of the table of contents, in the book's language.
 pub fn toc_name(language: &str) -> &'static str {
-    if language.starts_with("zh") {
-        "目录"
-    } else {
-        "Contents"
-    }
+    Words::of(language).contents()
 }
 
 /// Packages `contents` with epub-builder and repairs the result. epub-builder writes
@@ -214,13 +210,11 @@ const NCX: &str = "OEBPS/toc.ncx";
 
 /// The landmark of a front-matter page: its `epub:type` and its name in `language`.
 fn landmark(href: &str, language: &str) -> Option<(&'static str, &'static str)> {
-    let zh = language.starts_with("zh");
-    match (href, zh) {
-        (COVER_PAGE, true) => Some(("cover", "封面")),
-        (COVER_PAGE, false) => Some(("cover", "Cover")),
-        (TITLE_PAGE, true) => Some(("titlepage", "书名页")),
-        (TITLE_PAGE, false) => Some(("titlepage", "Title page")),
-        (CONTENTS_PAGE, _) => Some(("toc", toc_name(language))),
+    let words = Words::of(language);
+    match href {
+        COVER_PAGE => Some(("cover", words.cover())),
+        TITLE_PAGE => Some(("titlepage", words.title_page())),
+        CONTENTS_PAGE => Some(("toc", words.contents())),
         _ => None,
     }
 }
@@ -297,7 +291,7 @@ fn repair(archive: &mut Archive, meta: &Metadata, front: &str, page_list: &str) 
             "<nav epub:type = \"landmarks\">\n    <ol>",
             &format!(
                 "<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\" aria-label=\"{}\">\n    <ol>{front}",
-                if meta.language.starts_with("zh") { "导航" } else { "Landmarks" }
+                Words::of(&meta.language).landmarks()
             ),
             1,
         )

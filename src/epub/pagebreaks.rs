@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::xhtml::{chapter_href, Page, Stop, CONTENTS_PAGE, TITLE_PAGE};
-use crate::model::Place;
+use crate::model::{Place, Words};
 use crate::script::is_counted;
 
 /// A page of the print edition as the EPUB's page-list names it.
@@ -169,11 +169,7 @@ fn insert_markers(xhtml: &str, markers: &[(usize, usize)]) -> String {
 /// The `page-list` nav for the nav document (hidden: reading systems offer it in their
 /// own way), labelled in the book's language.
 pub fn page_list_nav(targets: &[PageTarget], language: &str) -> String {
-    let label = if language.starts_with("zh") {
-        "页码"
-    } else {
-        "Pages"
-    };
+    let label = Words::of(language).pages();
     let mut nav = format!(
         "<nav epub:type=\"page-list\" id=\"page-list\" role=\"doc-pagelist\" hidden=\"hidden\" aria-label=\"{label}\">\n<ol>\n"
     );

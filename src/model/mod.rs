@@ -331,8 +331,10 @@ impl Chapter {
 }
 
 mod content;
+mod words;
 
 pub use content::*;
+pub use words::Words;
 
 #[cfg(test)]
 mod tests {

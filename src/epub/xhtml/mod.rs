@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use crate::epub::fonts::Usage;
 use crate::fonts::Face;
-use crate::model::{plain_text, Book, Metadata};
+use crate::model::{plain_text, Book, Metadata, Words};
 use crate::script::is_wide;
 pub use render::{chapter_page, Links};
 pub use writer::{escape, Stop, Writer};
@@ -59,10 +59,7 @@ pub fn chapter_href(index: usize) -> String {
 /// The cover page: the cover image (`image`, a file in the package, `width` × `height`
 /// pixels) in an SVG wrapper that scales it to fit any screen without scrolling.
 pub fn cover_page(meta: &Metadata, image: &str, width: u32, height: u32) -> Page {
-    let mut alt = format!("封面：{}", meta.title);
-    if !meta.authors.is_empty() {
-        let _ = write!(alt, "，{}", meta.authors.join("、"));
-    }
+    let alt = Words::of(&meta.language).cover_text(&meta.title, &meta.authors);
     let mut w = Writer::new();
     let _ = write!(
         w,

@@ -9,6 +9,7 @@ use super::{chapter_href, document, phrased, Page, TocEntry};
 use crate::fonts::Face;
 use crate::model::{
     note_marker, plain_text, Block, Book, Chapter, ColumnAlign, Footnote, Inline, List, Table,
+    Words,
 };
 use crate::script::is_wide;
 
@@ -332,11 +333,7 @@ impl Renderer<'_> {
         if notes.is_empty() {
             return;
         }
-        let label = if language.starts_with("zh") {
-            "注释"
-        } else {
-            "Notes"
-        };
+        let label = Words::of(language).notes();
         let _ = writeln!(
             self.w,
             "<section class=\"footnotes\" aria-label=\"{label}\">"

@@ -4,7 +4,7 @@
 
 use super::{notes_of, shift, Composer, Setter, Setting, DISPLAY_LEADING};
 use crate::fonts::Face;
-use crate::model::{plain_text, Book, Heading, Place};
+use crate::model::{plain_text, Book, Heading, Place, Words};
 use crate::pdf::justify::{Align, Line};
 use crate::pdf::rows::{Anchor, Row, RowLine, TocLink};
 use crate::pdf::tags::{ElemId, Role};
@@ -64,11 +64,7 @@ impl Setter<'_, '_> {
     pub(super) fn contents(&mut self, book: &Book) -> Vec<Row> {
         let c = self.c;
         let heading = c.display_setting(Face::SansBold, 1.3, Align::Center);
-        let name = if book.metadata.language.starts_with("zh") {
-            "目录"
-        } else {
-            "Contents"
-        };
+        let name = Words::of(&book.metadata.language).contents();
         let toc = self.tree.add(Role::Toc, ElemId::ROOT);
         let caption = self.tree.add(Role::P, toc);
         let (lines, bottom) = c.stack(
