@@ -129,3 +129,38 @@ fn the_words_inkstone_adds_are_in_the_script_of_the_book() {
         assert!(text.contains(contents), "{book}: the PDF's contents page");
     }
 }
+
+#[test]
+fn two_em_dashes_are_one_unbroken_rule_in_the_epub_as_in_the_pdf() {
+    // `——` is one mark two ems long; the font joins the pair (its ccmp feature), which
+    // the PDF applies and the EPUB's web font keeps for the reading system's shaper
+    let files = built("tests/books/verse").epub();
+    let data = &files["OEBPS/fonts/serif-regular.otf"];
+    let face = rustybuzz::Face::from_slice(data, 0).unwrap();
+    let shape = |text: &str| {
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.guess_segment_properties();
+        let shaped = rustybuzz::shape(&face, &[], buffer);
+        let glyphs: Vec<(u16, i32)> = shaped
+            .glyph_infos()
+            .iter()
+            .zip(shaped.glyph_positions())
+            .map(|(i, p)| (i.glyph_id as u16, p.x_advance))
+            .collect();
+        glyphs
+    };
+    let em = face.units_per_em();
+    let pair = shape("他們——不答");
+    assert_eq!(pair.len(), 5, "{pair:?}");
+    let (rule, advance) = pair[2];
+    assert_eq!(advance, 2 * em);
+    let ink = face.glyph_bounding_box(ttf_parser::GlyphId(rule)).unwrap();
+    assert!(
+        i32::from(ink.x_max) - i32::from(ink.x_min) > 2 * em * 4 / 5,
+        "one rule across the two ems: {ink:?}"
+    );
+    let single = shape("一—二");
+    assert_eq!(single.len(), 3);
+    assert_eq!(single[1].1, em, "a single dash stays one em");
+}

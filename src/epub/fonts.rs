@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::Result;
+use crate::fonts::forms::Shaper;
 use crate::fonts::Face;
 
 /// A set of characters: one bit per code point, grown as needed (a book's text
@@ -114,16 +115,20 @@ impl Usage {
 
 /// A font file cut down to a web font for `chars` (plus .notdef): each character
 /// mapped to the glyph the PDF draws it with in a book in language `tag` (the font's
-/// locale forms, see [`crate::fonts::forms`]). Characters the font lacks are skipped.
-/// Returns `None` when the font has none of them.
+/// locale forms, see [`crate::fonts::forms`]), and the pairs the PDF joins (`——`)
+/// joined. Characters the font lacks are skipped. Returns `None` when the font has none
+/// of them.
 pub fn subset(
     data: &[u8],
     index: u32,
     tag: &str,
     chars: impl IntoIterator<Item = char>,
 ) -> Result<Option<Vec<u8>>> {
-    let map = crate::fonts::forms::glyphs(data, index, tag, chars);
-    crate::fonts::subset_web(data, index, &map)
+    let Some(shaper) = Shaper::new(data, index, tag) else {
+        return Ok(None);
+    };
+    let map = shaper.glyphs(chars);
+    crate::fonts::subset_web(data, index, &map, &shaper.joins(&map))
 }
 
 #[cfg(test)]

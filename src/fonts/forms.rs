@@ -8,6 +8,7 @@
 
 use rustybuzz::{script, Direction, ShapePlan, UnicodeBuffer};
 
+use super::Join;
 use crate::script::{class, Class};
 
 /// The shaper's language for a book's BCP 47 `tag` (Simplified Chinese when the tag
@@ -27,54 +28,105 @@ pub fn shaping_script(c: char) -> rustybuzz::Script {
     }
 }
 
-/// The glyph face `index` of `data` draws each of `chars` with when the character
-/// stands alone in a book in language `tag`: the shaper's choice when it makes one
-/// glyph of it, else the font's own mapping. Characters the face lacks are left out.
-pub fn glyphs(
-    data: &[u8],
-    index: u32,
-    tag: &str,
-    chars: impl IntoIterator<Item = char>,
-) -> Vec<(char, u16)> {
-    let Some(face) = rustybuzz::Face::from_slice(data, index) else {
-        return Vec::new();
-    };
-    let language = shaping_language(tag);
-    let plan = |script| {
-        ShapePlan::new(
-            &face,
-            Direction::LeftToRight,
-            Some(script),
-            Some(&language),
-            &[],
-        )
-    };
-    let (han, latin) = (plan(script::HAN), plan(script::LATIN));
-    let mut buffer = UnicodeBuffer::new();
-    let mut found = Vec::new();
-    for c in chars {
-        let Some(own) = face.glyph_index(c).filter(|g| g.0 != 0) else {
-            continue;
+/// A face shaping single characters and pairs the way the PDF does, in a book's
+/// language.
+pub struct Shaper<'a> {
+    face: rustybuzz::Face<'a>,
+    language: rustybuzz::Language,
+    han: ShapePlan,
+    latin: ShapePlan,
+}
+
+impl<'a> Shaper<'a> {
+    /// Face `index` of `data` in a book in language `tag`; `None` when the shaper cannot
+    /// read the face.
+    pub fn new(data: &'a [u8], index: u32, tag: &str) -> Option<Shaper<'a>> {
+        let face = rustybuzz::Face::from_slice(data, index)?;
+        let language = shaping_language(tag);
+        let plan = |script| {
+            ShapePlan::new(
+                &face,
+                Direction::LeftToRight,
+                Some(script),
+                Some(&language),
+                &[],
+            )
         };
-        let script = shaping_script(c);
-        buffer.push_str(c.encode_utf8(&mut [0; 4]));
+        let (han, latin) = (plan(script::HAN), plan(script::LATIN));
+        Some(Shaper {
+            face,
+            language,
+            han,
+            latin,
+        })
+    }
+
+    /// The glyphs of `text` in `script`, reusing `buffer`.
+    fn shape(
+        &self,
+        text: &str,
+        script: rustybuzz::Script,
+        buffer: UnicodeBuffer,
+    ) -> (Vec<u16>, UnicodeBuffer) {
+        let mut buffer = buffer;
+        buffer.push_str(text);
         buffer.set_direction(Direction::LeftToRight);
         buffer.set_script(script);
-        buffer.set_language(language.clone());
+        buffer.set_language(self.language.clone());
         let plan = if script == script::LATIN {
-            &latin
+            &self.latin
         } else {
-            &han
+            &self.han
         };
-        let shaped = rustybuzz::shape_with_plan(&face, plan, buffer);
-        let glyph = match shaped.glyph_infos() {
-            [one] if one.glyph_id != 0 => one.glyph_id as u16,
-            _ => own.0,
-        };
-        found.push((c, glyph));
-        buffer = shaped.clear();
+        let shaped = rustybuzz::shape_with_plan(&self.face, plan, buffer);
+        let glyphs = shaped
+            .glyph_infos()
+            .iter()
+            .map(|g| g.glyph_id as u16)
+            .collect();
+        (glyphs, shaped.clear())
     }
-    found
+
+    /// The glyph each of `chars` is drawn with when it stands alone: the shaper's
+    /// choice when it makes one glyph of it, else the font's own mapping. Characters the
+    /// face lacks are left out.
+    pub fn glyphs(&self, chars: impl IntoIterator<Item = char>) -> Vec<(char, u16)> {
+        let mut buffer = UnicodeBuffer::new();
+        let mut found = Vec::new();
+        for c in chars {
+            let Some(own) = self.face.glyph_index(c).filter(|g| g.0 != 0) else {
+                continue;
+            };
+            let (glyphs, reused) =
+                self.shape(c.encode_utf8(&mut [0; 4]), shaping_script(c), buffer);
+            buffer = reused;
+            let glyph = match glyphs[..] {
+                [one] if one != 0 => one,
+                _ => own.0,
+            };
+            found.push((c, glyph));
+        }
+        found
+    }
+
+    /// The pairs the shaper joins among the doubled marks of `map` (its characters and
+    /// their glyphs, from [`Shaper::glyphs`]): `——` becomes one two-em rule.
+    pub fn joins(&self, map: &[(char, u16)]) -> Vec<Join> {
+        map.iter()
+            .filter(|&&(c, _)| class(c) == Class::Inseparable)
+            .filter_map(|&(c, glyph)| {
+                let pair: String = [c, c].iter().collect();
+                match self.shape(&pair, shaping_script(c), UnicodeBuffer::new()).0[..] {
+                    [joined] if joined != 0 && joined != glyph => Some(Join {
+                        first: glyph,
+                        second: glyph,
+                        joined,
+                    }),
+                    _ => None,
+                }
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -90,8 +142,12 @@ mod tests {
     #[test]
     fn traditional_chinese_takes_the_locale_forms() {
         let data = Face::SerifRegular.data();
-        let hans = glyphs(data, 0, "zh-Hans", "，。中a".chars());
-        let hant = glyphs(data, 0, "zh-TW", "，。中a".chars());
+        let hans = Shaper::new(data, 0, "zh-Hans")
+            .unwrap()
+            .glyphs("，。中a".chars());
+        let hant = Shaper::new(data, 0, "zh-TW")
+            .unwrap()
+            .glyphs("，。中a".chars());
         assert_eq!(hans[0], ('，', own('，')));
         assert_ne!(hant[0].1, own('，'), "a centred comma");
         assert_ne!(hant[1].1, own('。'), "a centred full stop");
@@ -99,20 +155,26 @@ mod tests {
     }
 
     #[test]
-    fn the_em_dash_is_full_width_in_han_text() {
+    fn the_em_dash_is_full_width_in_han_text_and_two_join() {
         let data = Face::SerifRegular.data();
         let face = ttf_parser::Face::parse(data, 0).unwrap();
-        let [(_, dash)] = glyphs(data, 0, "zh-CN", ['—'])[..] else {
-            panic!("one glyph")
-        };
+        let shaper = Shaper::new(data, 0, "zh-CN").unwrap();
+        let map = shaper.glyphs("—…中".chars());
+        let dash = map[0].1;
         let advance = |g| face.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap();
         assert_eq!(advance(dash), 1000);
         assert!(advance(own('—')) < 1000, "the font's own dash is narrower");
+        // two dashes join into one two-em rule; two ellipses stay two
+        let joins = shaper.joins(&map);
+        assert_eq!(joins.len(), 1, "{joins:?}");
+        assert_eq!((joins[0].first, joins[0].second), (dash, dash));
+        assert_eq!(advance(joins[0].joined), 2000);
     }
 
     #[test]
     fn characters_the_face_lacks_are_left_out() {
         let data = Face::Mono.data();
-        assert!(glyphs(data, 0, "zh-CN", ['\u{10FFFD}']).is_empty());
+        let shaper = Shaper::new(data, 0, "zh-CN").unwrap();
+        assert!(shaper.glyphs(['\u{10FFFD}']).is_empty());
     }
 }

@@ -3,6 +3,9 @@
 
 use std::borrow::Cow;
 
+use allsorts::tables::FontTableProvider;
+
+use super::tables::{self, Join};
 use crate::error::{Error, Result};
 
 /// Face `index` of `data` cut down to glyphs `ids` (the first must be 0, .notdef; no
@@ -17,26 +20,62 @@ pub fn subset(data: &[u8], index: u32, ids: &[u16]) -> Result<Vec<u8>> {
 }
 
 /// Face `index` of `data` cut down to a web font for an EPUB: the glyphs of `map`
-/// (plus .notdef), the tables a reading system needs, and a cmap that maps exactly
-/// `map`'s characters to their glyphs (a glyph may be a locale form that the face's own
-/// cmap does not reach, see [`super::forms`]). `None` when `map` is empty.
-pub fn subset_web(data: &[u8], index: u32, map: &[(char, u16)]) -> Result<Option<Vec<u8>>> {
+/// (plus .notdef) and of `joins`, the tables a reading system needs, a cmap that maps
+/// exactly `map`'s characters to their glyphs (a glyph may be a locale form that the
+/// face's own cmap does not reach, see [`super::forms`]) and, when there are `joins`, a
+/// GSUB that joins their pairs as the PDF's shaper does. `None` when `map` is empty.
+pub fn subset_web(
+    data: &[u8],
+    index: u32,
+    map: &[(char, u16)],
+    joins: &[Join],
+) -> Result<Option<Vec<u8>>> {
     use allsorts::subset::SubsetProfile;
 
-    let mut ids: Vec<u16> = map.iter().map(|&(_, g)| g).filter(|&g| g != 0).collect();
+    let mut ids: Vec<u16> = map
+        .iter()
+        .map(|&(_, g)| g)
+        .chain(joins.iter().flat_map(|j| [j.first, j.second, j.joined]))
+        .filter(|&g| g != 0)
+        .collect();
     ids.sort_unstable();
     ids.dedup();
     if ids.is_empty() {
         return Ok(None);
     }
     ids.insert(0, 0);
-    with_tables(data, index, |tables| {
-        let remapped = Remapped {
-            tables,
-            cmap: cmap(map),
+    let cut_font = with_tables(data, index, |face| {
+        let remapped = Replaced {
+            tables: face,
+            table: (allsorts::tag::CMAP, tables::cmap(map)),
         };
-        cut(&remapped, &ids, SubsetProfile::Minimal).map(Some)
+        cut(&remapped, &ids, SubsetProfile::Minimal)
+    })?;
+    if joins.is_empty() {
+        return Ok(Some(cut_font));
+    }
+    // the cut font's glyph `i` is glyph `ids[i]` of the face
+    let new = |g: u16| ids.binary_search(&g).unwrap_or(0) as u16;
+    let joins: Vec<Join> = joins
+        .iter()
+        .map(|j| Join {
+            first: new(j.first),
+            second: new(j.second),
+            joined: new(j.joined),
+        })
+        .collect();
+    with_tables(&cut_font, 0, |cut_tables| {
+        let with_gsub = Replaced {
+            tables: cut_tables,
+            table: (allsorts::tag::GSUB, tables::gsub(&joins)),
+        };
+        let mut tags = cut_tables.table_tags().unwrap_or_default();
+        tags.push(allsorts::tag::GSUB);
+        tags.sort_unstable();
+        tags.dedup();
+        allsorts::subset::whole_font(&with_gsub, &tags).map_err(|e| subset_error("GSUB", &e))
     })
+    .map(Some)
 }
 
 /// Cuts the face behind `provider` down to glyphs `ids` with the tables of `profile`; the
@@ -51,77 +90,38 @@ fn cut(
     subset(provider, ids, &profile, CmapTarget::Unicode).map_err(|e| subset_error("subset", &e))
 }
 
-/// A face's tables with its cmap replaced: allsorts builds a cut font's cmap from the
-/// face's own, so a character is given another glyph by giving the face another cmap.
-/// (It also scans the whole cmap for each cut; a book's few thousand mappings are
-/// quicker to scan than the face's tens of thousands.)
-struct Remapped<'a, P> {
+/// A font's tables with one table replaced or added. allsorts builds a cut font's cmap
+/// from the face's own, so a character is given another glyph by giving the face
+/// another cmap (allsorts also scans the whole cmap for each cut: a book's few thousand
+/// mappings are quicker to scan than the face's tens of thousands); and it writes a
+/// font of the tables a provider has, so a table is added by providing it.
+struct Replaced<'a, P> {
     tables: &'a P,
-    cmap: Vec<u8>,
+    /// The tag and the data of the table.
+    table: (u32, Vec<u8>),
 }
 
 impl<P: allsorts::tables::FontTableProvider> allsorts::tables::FontTableProvider
-    for Remapped<'_, P>
+    for Replaced<'_, P>
 {
     fn table_data(
         &self,
         tag: u32,
     ) -> std::result::Result<Option<Cow<'_, [u8]>>, allsorts::error::ParseError> {
-        if tag == allsorts::tag::CMAP {
-            Ok(Some(Cow::Borrowed(&self.cmap)))
+        if tag == self.table.0 {
+            Ok(Some(Cow::Borrowed(&self.table.1)))
         } else {
             self.tables.table_data(tag)
         }
     }
 
     fn has_table(&self, tag: u32) -> bool {
-        tag == allsorts::tag::CMAP || self.tables.has_table(tag)
+        tag == self.table.0 || self.tables.has_table(tag)
     }
 
     fn table_tags(&self) -> Option<Vec<u32>> {
         self.tables.table_tags()
     }
-}
-
-/// A `cmap` table of one Windows full-Unicode subtable (format 12) mapping each
-/// character of `map` to its glyph; runs of consecutive characters on consecutive
-/// glyphs share a group.
-fn cmap(map: &[(char, u16)]) -> Vec<u8> {
-    let mut sorted: Vec<(u32, u32)> = map
-        .iter()
-        .filter(|&&(_, g)| g != 0)
-        .map(|&(c, g)| (c as u32, u32::from(g)))
-        .collect();
-    sorted.sort_unstable();
-    sorted.dedup_by_key(|&mut (c, _)| c);
-    // (first character, last character, first glyph)
-    let mut groups: Vec<(u32, u32, u32)> = Vec::new();
-    for (c, g) in sorted {
-        match groups.last_mut() {
-            Some((first, last, glyph)) if c == *last + 1 && g == *glyph + (c - *first) => {
-                *last = c;
-            }
-            _ => groups.push((c, c, g)),
-        }
-    }
-    let length = 16 + 12 * groups.len() as u32;
-    let mut out = Vec::with_capacity(12 + length as usize);
-    out.extend_from_slice(&0u16.to_be_bytes()); // version
-    out.extend_from_slice(&1u16.to_be_bytes()); // one subtable
-    out.extend_from_slice(&3u16.to_be_bytes()); // Windows
-    out.extend_from_slice(&10u16.to_be_bytes()); // full Unicode
-    out.extend_from_slice(&12u32.to_be_bytes()); // offset of the subtable
-    out.extend_from_slice(&12u16.to_be_bytes()); // format
-    out.extend_from_slice(&0u16.to_be_bytes()); // reserved
-    out.extend_from_slice(&length.to_be_bytes());
-    out.extend_from_slice(&0u32.to_be_bytes()); // language
-    out.extend_from_slice(&(groups.len() as u32).to_be_bytes());
-    for (first, last, glyph) in groups {
-        for n in [first, last, glyph] {
-            out.extend_from_slice(&n.to_be_bytes());
-        }
-    }
-    out
 }
 
 /// Face `index` of `data` cut down to glyphs `ids` (as [`subset`]) as a bare `CFF `
@@ -133,7 +133,6 @@ pub fn subset_cid_cff(data: &[u8], index: u32, ids: &[u16]) -> Result<Option<Vec
     use allsorts::binary::read::ReadScope;
     use allsorts::binary::write::{WriteBinary, WriteBuffer};
     use allsorts::cff::CFF;
-    use allsorts::tables::FontTableProvider;
 
     with_tables(data, index, |provider| {
         let Some(table) = provider
