@@ -13,6 +13,8 @@
 //   titles    the characters on each line of every heading (phone size only);
 //   tables    each table's width, the width of the box holding it and whether that
 //             box scrolls sideways (`overflow-x`);
+//   loose     lines of paragraphs, but their last, with more than 1.5 em between two
+//             characters;
 //   latin     how many Latin words of paragraphs were measured, and those set wider
 //             than their natural width (letters spaced apart in a justified line).
 // Screenshots of every page at phone and tablet size (and of its first table and first
@@ -73,9 +75,9 @@ async function fallbacks(page) {
 
 /** What the page shows, measured in the page. */
 function measure() {
-  const lines = (element) => {
-    // the characters of each line of `element`, by the tops of their boxes
-    const rows = new Map();
+  const glyphs = (element) => {
+    // the visible characters of `element` in reading order, with their boxes
+    const found = [];
     const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       for (let i = 0; i < node.data.length; i++) {
@@ -85,11 +87,47 @@ function measure() {
         range.setEnd(node, i + 1);
         const rect = range.getBoundingClientRect();
         if (rect.width === 0) continue;
-        const top = Math.round(rect.top);
-        rows.set(top, (rows.get(top) || '') + node.data[i]);
+        found.push({ c: node.data[i], top: Math.round(rect.top), left: rect.left, right: rect.right });
       }
     }
+    return found;
+  };
+  const lines = (element) => {
+    // the characters of each line of `element`, by the tops of their boxes
+    const rows = new Map();
+    for (const g of glyphs(element)) {
+      rows.set(g.top, (rows.get(g.top) || '') + g.c);
+    }
     return [...rows.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  };
+  const loose = () => {
+    // lines of paragraphs (all but each one's last) with a gap of more than 1.5 em
+    // between two characters: the slack of a line a long run could not break into.
+    // Characters in reading order; a line ends where the next character is set to the
+    // left of it (whatever its font or its raise, as a note's mark).
+    const found = [];
+    for (const p of document.querySelectorAll('p')) {
+      const em = parseFloat(getComputedStyle(p).fontSize);
+      const rows = [[]];
+      for (const glyph of glyphs(p)) {
+        const line = rows[rows.length - 1];
+        const last = line[line.length - 1];
+        if (last && glyph.left + 1 < last.left) {
+          rows.push([glyph]);
+        } else {
+          line.push(glyph);
+        }
+      }
+      for (const line of rows.slice(0, -1)) {
+        for (let i = 1; i < line.length; i++) {
+          if (line[i].left - line[i - 1].right > 1.5 * em) {
+            found.push(line.map((g) => g.c).join(''));
+            break;
+          }
+        }
+      }
+    }
+    return found;
   };
   const latin = () => {
     // each Latin word on one line, against the same word unjustified beside it
@@ -149,6 +187,7 @@ function measure() {
       box: table.parentElement.clientWidth,
       overflow: getComputedStyle(table.parentElement).overflowX,
     })),
+    loose: loose(),
     latin: latin(),
   };
 }

@@ -140,6 +140,41 @@ pub fn is_unprintable(c: char) -> bool {
         || (u & 0xFFFE) == 0xFFFE
 }
 
+/// Whether a Latin run is an address (a URL, an e-mail address, a path).
+pub fn is_address(text: &str) -> bool {
+    text.contains("://")
+        || text.starts_with("www.")
+        || (text.contains('@') && text.contains('.'))
+        || text.matches('/').count() >= 2
+}
+
+/// Where a line may break inside a Latin run that the Unicode rules keep whole: after
+/// each delimiter (`/ . - ? & = _ # @ : , ; ~ +`) of an address, or of any run longer
+/// than 12 bytes, but not inside a run of delimiters (`://` stays whole); byte offsets
+/// of the characters that follow, never at either end.
+pub fn address_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let delimiter = |c: char| {
+        matches!(
+            c,
+            '/' | '.' | '-' | '?' | '&' | '=' | '_' | '#' | '@' | ':' | ',' | ';' | '~' | '+'
+        )
+    };
+    let breakable = is_address(text) || text.len() > 12;
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        if !breakable {
+            return None;
+        }
+        loop {
+            let (at, c) = chars.next()?;
+            let &(next, after) = chars.peek()?;
+            if delimiter(c) && !delimiter(after) && at > 0 {
+                return Some(next);
+            }
+        }
+    })
+}
+
 /// The clreq class of a character, as far as spacing is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {

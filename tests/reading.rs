@@ -165,6 +165,23 @@ fn justified_lines_keep_the_letters_of_latin_words_together() {
 }
 
 #[test]
+fn no_line_is_stretched_before_an_address_it_could_not_break() {
+    // a URL breaks after its delimiters as in the PDF (<wbr/>), so the line before it
+    // is not pulled apart to the screen's edge
+    for book in BOOKS {
+        for page in pages(book) {
+            let loose = page["loose"].as_array().unwrap();
+            assert!(
+                loose.is_empty(),
+                "{book} {} {}: {loose:?}",
+                page["file"],
+                page["viewport"]
+            );
+        }
+    }
+}
+
+#[test]
 fn short_table_cells_and_titles_are_not_shredded_on_a_phone() {
     for book in BOOKS {
         for page in pages(book) {

@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::epub::fonts::Usage;
 use crate::fonts::Face;
-use crate::script::counted_len;
+use crate::script::{address_breaks, class, counted_len, Class};
 
 /// Where text of a block stands in a page: before the block's `offset`-th counted
 /// character is byte `byte` of the XHTML.
@@ -59,9 +59,20 @@ impl Writer {
 
     /// Appends text shown on the page that the print edition does not have in the text
     /// (a task box, ruby's fallback parentheses): escaped and recorded, not counted.
+    /// A line may break where the PDF's may inside a Latin run (`<wbr/>` after the
+    /// delimiters of an address): reading systems keep such runs whole, and the line
+    /// before one that does not fit is stretched across the screen.
     pub fn shown(&mut self, text: &str) {
         self.usage.add_text(self.face, text);
-        escape_into(&mut self.out, text);
+        let mut written = 0;
+        for (start, run) in latin_runs(text) {
+            for at in address_breaks(run) {
+                escape_into(&mut self.out, &text[written..start + at]);
+                self.out.push_str("<wbr/>");
+                written = start + at;
+            }
+        }
+        escape_into(&mut self.out, &text[written..]);
     }
 
     /// Block `block` begins here.
@@ -109,6 +120,13 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// The runs of `text` that are Latin and hold no space, with their byte offsets.
+fn latin_runs(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split(|c: char| c.is_whitespace() || class(c) != Class::Latin)
+        .filter(|run| !run.is_empty())
+        .map(move |run| (run.as_ptr() as usize - text.as_ptr() as usize, run))
+}
+
 fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
@@ -126,6 +144,22 @@ fn escape_into(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_may_break_inside_an_address_as_in_the_pdf() {
+        let mut w = Writer::new();
+        w.text("见 https://example.org/a_b 与 abc。");
+        assert_eq!(
+            w.out,
+            "见 https://<wbr/>example.<wbr/>org/<wbr/>a_<wbr/>b 与 abc。"
+        );
+        let mut w = Writer::new();
+        w.text("a<b.c");
+        assert_eq!(
+            w.out, "a&lt;b.c",
+            "a short run that is no address stays whole"
+        );
+    }
 
     #[test]
     fn escaping_is_xml_safe() {

@@ -6,6 +6,7 @@
 use smallvec::SmallVec;
 
 use super::{Atom, FontBank, Gap, Items, SpaceGlyph};
+use crate::script;
 
 /// The cost of breaking at a hyphenation point (TeX's `\hyphenpenalty`).
 pub const HYPHEN_PENALTY: f32 = 50.0;
@@ -30,19 +31,17 @@ struct Cut {
     hyphen: bool,
 }
 
-/// Whether a Latin run is an address (a URL, an e-mail address, a path).
-fn is_address(text: &str) -> bool {
-    text.contains("://")
-        || text.starts_with("www.")
-        || (text.contains('@') && text.contains('.'))
-        || text.matches('/').count() >= 2
-}
-
 /// The places a Latin run may break: hyphenation points of its words, the delimiters of
 /// an address, the groups of a long number.
 fn cuts(text: &str, lang: Option<hypher::Lang>) -> Vec<Cut> {
-    let mut cuts = Vec::new();
-    let address = is_address(text);
+    let mut cuts: Vec<Cut> = script::address_breaks(text)
+        .map(|at| Cut {
+            at: at as u32,
+            penalty: PERMITTED_PENALTY,
+            hyphen: false,
+        })
+        .collect();
+    let address = script::is_address(text);
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut i = 0;
     while i < chars.len() {
@@ -88,17 +87,6 @@ fn cuts(text: &str, lang: Option<hypher::Lang>) -> Vec<Cut> {
             }
         } else {
             j = i + 1;
-            let delimiter = matches!(
-                c,
-                '/' | '.' | '-' | '?' | '&' | '=' | '_' | '#' | '@' | ':' | ',' | ';' | '~' | '+'
-            );
-            if delimiter && (address || text.len() > 12) && j < chars.len() && start > 0 {
-                cuts.push(Cut {
-                    at: chars[j].0 as u32,
-                    penalty: PERMITTED_PENALTY,
-                    hyphen: false,
-                });
-            }
         }
         i = j.max(i + 1);
     }
@@ -279,7 +267,8 @@ mod tests {
         };
         assert_eq!(
             cut_at("https://example.com/a/path?x=1"),
-            ["https:", "/", "/", "example.", "com/", "a/", "path?", "x=", "1"]
+            ["https://", "example.", "com/", "a/", "path?", "x=", "1"],
+            "never inside the run of delimiters ://"
         );
         assert_eq!(
             cut_at("3.14159265358979"),
