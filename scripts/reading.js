@@ -15,6 +15,8 @@
 //             box scrolls sideways (`overflow-x`);
 //   loose     lines of paragraphs, but their last, with more than 1.5 em between two
 //             characters;
+//   pairs     two full-width marks side by side where clreq trims one (。” ，“ 」「),
+//             and their width in em;
 //   latin     how many Latin words of paragraphs were measured, and those set wider
 //             than their natural width (letters spaced apart in a justified line).
 // Screenshots of every page at phone and tablet size (and of its first table and first
@@ -129,6 +131,32 @@ function measure() {
     }
     return found;
   };
+  const pairs = () => {
+    // the width of two full-width marks side by side where clreq takes a half em away
+    // (a closing mark before a closing or opening one, two opening ones), in em
+    const opening = '“‘（［｛〔〈《「『【〖〘〝';
+    const closing = '”’）］｝〕〉》」』】〗〙〟，。、；：？！';
+    const found = [];
+    for (const p of document.querySelectorAll('p')) {
+      const em = parseFloat(getComputedStyle(p).fontSize);
+      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i + 1 < node.data.length; i++) {
+          const [a, b] = [node.data[i], node.data[i + 1]];
+          const meet = closing.includes(a) ? opening.includes(b) || closing.includes(b)
+            : opening.includes(a) && opening.includes(b);
+          if (!meet) continue;
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 2);
+          const rects = range.getClientRects();
+          if (rects.length !== 1) continue;
+          found.push({ text: a + b, em: Math.round((rects[0].width / em) * 100) / 100 });
+        }
+      }
+    }
+    return found;
+  };
   const latin = () => {
     // each Latin word on one line, against the same word unjustified beside it
     const found = [];
@@ -188,6 +216,7 @@ function measure() {
       overflow: getComputedStyle(table.parentElement).overflowX,
     })),
     loose: loose(),
+    pairs: pairs(),
     latin: latin(),
   };
 }

@@ -164,3 +164,22 @@ fn two_em_dashes_are_one_unbroken_rule_in_the_epub_as_in_the_pdf() {
     assert_eq!(single.len(), 3);
     assert_eq!(single[1].1, em, "a single dash stays one em");
 }
+
+#[test]
+fn the_epub_fonts_carry_the_half_width_marks_that_punctuation_trimming_reads() {
+    // a reading system trims the blank half of a full-width mark next to another one
+    // (CSS text-spacing-trim) from the font's halt feature, as the PDF does
+    let files = built("tests/books/lunyu").epub();
+    let data = &files["OEBPS/fonts/serif-regular.otf"];
+    let face = rustybuzz::Face::from_slice(data, 0).unwrap();
+    let halt = rustybuzz::Feature::new(ttf_parser::Tag::from_bytes(b"halt"), 1, ..);
+    for (mark, features) in [("。", vec![]), ("。", vec![halt]), ("“", vec![halt])] {
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(mark);
+        buffer.guess_segment_properties();
+        let shaped = rustybuzz::shape(&face, &features, buffer);
+        let advance = shaped.glyph_positions()[0].x_advance;
+        let expected = if features.is_empty() { 1000 } else { 500 };
+        assert_eq!(advance, expected, "{mark} {features:?}");
+    }
+}

@@ -115,8 +115,9 @@ impl Usage {
 
 /// A font file cut down to a web font for `chars` (plus .notdef): each character
 /// mapped to the glyph the PDF draws it with in a book in language `tag` (the font's
-/// locale forms, see [`crate::fonts::forms`]), and the pairs the PDF joins (`——`)
-/// joined. Characters the font lacks are skipped. Returns `None` when the font has none
+/// locale forms, see [`crate::fonts::forms`]), the pairs the PDF joins (`——`)
+/// joined, and the half-width settings of full-width punctuation (for the reading
+/// system's punctuation trimming, as the PDF's). Characters the font lacks are skipped. Returns `None` when the font has none
 /// of them.
 pub fn subset(
     data: &[u8],
@@ -128,7 +129,8 @@ pub fn subset(
         return Ok(None);
     };
     let map = shaper.glyphs(chars);
-    crate::fonts::subset_web(data, index, &map, &shaper.joins(&map))
+    let (joins, trims) = (shaper.joins(&map), shaper.trims(&map));
+    crate::fonts::subset_web(data, index, &map, &joins, &trims)
 }
 
 #[cfg(test)]

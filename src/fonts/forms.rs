@@ -6,9 +6,9 @@
 //! straight to the same glyph, since a reading system may not apply `locl` and the cut
 //! fonts carry no layout tables.
 
-use rustybuzz::{script, Direction, ShapePlan, UnicodeBuffer};
+use rustybuzz::{script, Direction, Feature, ShapePlan, UnicodeBuffer};
 
-use super::Join;
+use super::{Join, Trim};
 use crate::script::{class, Class};
 
 /// The shaper's language for a book's BCP 47 `tag` (Simplified Chinese when the tag
@@ -35,6 +35,8 @@ pub struct Shaper<'a> {
     language: rustybuzz::Language,
     han: ShapePlan,
     latin: ShapePlan,
+    /// Han script with the `halt` (half-width) feature.
+    half: ShapePlan,
 }
 
 impl<'a> Shaper<'a> {
@@ -43,46 +45,56 @@ impl<'a> Shaper<'a> {
     pub fn new(data: &'a [u8], index: u32, tag: &str) -> Option<Shaper<'a>> {
         let face = rustybuzz::Face::from_slice(data, index)?;
         let language = shaping_language(tag);
-        let plan = |script| {
+        let plan = |script, features: &[Feature]| {
             ShapePlan::new(
                 &face,
                 Direction::LeftToRight,
                 Some(script),
                 Some(&language),
-                &[],
+                features,
             )
         };
-        let (han, latin) = (plan(script::HAN), plan(script::LATIN));
+        let halt = Feature::new(ttf_parser::Tag::from_bytes(b"halt"), 1, ..);
+        let (han, latin) = (plan(script::HAN, &[]), plan(script::LATIN, &[]));
+        let half = plan(script::HAN, &[halt]);
         Some(Shaper {
             face,
             language,
             han,
             latin,
+            half,
         })
     }
 
-    /// The glyphs of `text` in `script`, reusing `buffer`.
+    /// The glyphs of `text` in `script` (with `plan`, or the script's own), reusing
+    /// `buffer`.
     fn shape(
         &self,
         text: &str,
         script: rustybuzz::Script,
+        plan: Option<&ShapePlan>,
         buffer: UnicodeBuffer,
-    ) -> (Vec<u16>, UnicodeBuffer) {
+    ) -> (Vec<Shaped>, UnicodeBuffer) {
         let mut buffer = buffer;
         buffer.push_str(text);
         buffer.set_direction(Direction::LeftToRight);
         buffer.set_script(script);
         buffer.set_language(self.language.clone());
-        let plan = if script == script::LATIN {
+        let plan = plan.unwrap_or(if script == script::LATIN {
             &self.latin
         } else {
             &self.han
-        };
+        });
         let shaped = rustybuzz::shape_with_plan(&self.face, plan, buffer);
         let glyphs = shaped
             .glyph_infos()
             .iter()
-            .map(|g| g.glyph_id as u16)
+            .zip(shaped.glyph_positions())
+            .map(|(g, p)| Shaped {
+                glyph: g.glyph_id as u16,
+                dx: p.x_offset,
+                advance: p.x_advance,
+            })
             .collect();
         (glyphs, shaped.clear())
     }
@@ -98,10 +110,10 @@ impl<'a> Shaper<'a> {
                 continue;
             };
             let (glyphs, reused) =
-                self.shape(c.encode_utf8(&mut [0; 4]), shaping_script(c), buffer);
+                self.shape(c.encode_utf8(&mut [0; 4]), shaping_script(c), None, buffer);
             buffer = reused;
             let glyph = match glyphs[..] {
-                [one] if one != 0 => one,
+                [one] if one.glyph != 0 => one.glyph,
                 _ => own.0,
             };
             found.push((c, glyph));
@@ -116,17 +128,54 @@ impl<'a> Shaper<'a> {
             .filter(|&&(c, _)| class(c) == Class::Inseparable)
             .filter_map(|&(c, glyph)| {
                 let pair: String = [c, c].iter().collect();
-                match self.shape(&pair, shaping_script(c), UnicodeBuffer::new()).0[..] {
-                    [joined] if joined != 0 && joined != glyph => Some(Join {
+                let script = shaping_script(c);
+                match self.shape(&pair, script, None, UnicodeBuffer::new()).0[..] {
+                    [joined] if joined.glyph != 0 && joined.glyph != glyph => Some(Join {
                         first: glyph,
                         second: glyph,
-                        joined,
+                        joined: joined.glyph,
                     }),
                     _ => None,
                 }
             })
             .collect()
     }
+
+    /// The half-width settings of the full-width punctuation of `map` (its characters
+    /// and their glyphs, from [`Shaper::glyphs`]), from the font's `halt` feature: the
+    /// blanks the PDF takes away where marks meet.
+    pub fn trims(&self, map: &[(char, u16)]) -> Vec<Trim> {
+        let mut buffer = UnicodeBuffer::new();
+        let mut found = Vec::new();
+        for &(c, glyph) in map {
+            if !matches!(class(c), Class::Opening | Class::Closing | Class::Middle) {
+                continue;
+            }
+            let mut utf8 = [0; 4];
+            let text = c.encode_utf8(&mut utf8);
+            let (full, reused) = self.shape(text, script::HAN, None, buffer);
+            let (half, reused) = self.shape(text, script::HAN, Some(&self.half), reused);
+            buffer = reused;
+            if let ([full], [half]) = (&full[..], &half[..]) {
+                if full.glyph == glyph && half.glyph == glyph && half.advance < full.advance {
+                    found.push(Trim {
+                        glyph,
+                        dx: (half.dx - full.dx) as i16,
+                        advance: (half.advance - full.advance) as i16,
+                    });
+                }
+            }
+        }
+        found
+    }
+}
+
+/// A glyph as the shaper set it, in font units.
+#[derive(Debug, Clone, Copy)]
+struct Shaped {
+    glyph: u16,
+    dx: i32,
+    advance: i32,
 }
 
 #[cfg(test)]

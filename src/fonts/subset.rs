@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use allsorts::tables::FontTableProvider;
 
-use super::tables::{self, Join};
+use super::tables::{self, Join, Trim};
 use crate::error::{Error, Result};
 
 /// Face `index` of `data` cut down to glyphs `ids` (the first must be 0, .notdef; no
@@ -22,13 +22,15 @@ pub fn subset(data: &[u8], index: u32, ids: &[u16]) -> Result<Vec<u8>> {
 /// Face `index` of `data` cut down to a web font for an EPUB: the glyphs of `map`
 /// (plus .notdef) and of `joins`, the tables a reading system needs, a cmap that maps
 /// exactly `map`'s characters to their glyphs (a glyph may be a locale form that the
-/// face's own cmap does not reach, see [`super::forms`]) and, when there are `joins`, a
-/// GSUB that joins their pairs as the PDF's shaper does. `None` when `map` is empty.
+/// face's own cmap does not reach, see [`super::forms`]), a GSUB that joins the pairs
+/// of `joins` and a GPOS that sets the marks of `trims` at half width on demand, as the
+/// PDF's shaper does. `None` when `map` is empty.
 pub fn subset_web(
     data: &[u8],
     index: u32,
     map: &[(char, u16)],
     joins: &[Join],
+    trims: &[Trim],
 ) -> Result<Option<Vec<u8>>> {
     use allsorts::subset::SubsetProfile;
 
@@ -47,33 +49,52 @@ pub fn subset_web(
     let cut_font = with_tables(data, index, |face| {
         let remapped = Replaced {
             tables: face,
-            table: (allsorts::tag::CMAP, tables::cmap(map)),
+            added: vec![(allsorts::tag::CMAP, tables::cmap(map))],
         };
         cut(&remapped, &ids, SubsetProfile::Minimal)
     })?;
-    if joins.is_empty() {
-        return Ok(Some(cut_font));
-    }
     // the cut font's glyph `i` is glyph `ids[i]` of the face
-    let new = |g: u16| ids.binary_search(&g).unwrap_or(0) as u16;
+    let new = |g: u16| ids.binary_search(&g).ok().map(|i| i as u16);
     let joins: Vec<Join> = joins
         .iter()
-        .map(|j| Join {
-            first: new(j.first),
-            second: new(j.second),
-            joined: new(j.joined),
+        .filter_map(|j| {
+            Some(Join {
+                first: new(j.first)?,
+                second: new(j.second)?,
+                joined: new(j.joined)?,
+            })
         })
         .collect();
+    let trims: Vec<Trim> = trims
+        .iter()
+        .filter_map(|t| {
+            Some(Trim {
+                glyph: new(t.glyph)?,
+                ..*t
+            })
+        })
+        .collect();
+    let mut added = Vec::new();
+    if !joins.is_empty() {
+        added.push((allsorts::tag::GSUB, tables::gsub(&joins)));
+    }
+    if !trims.is_empty() {
+        added.push((allsorts::tag::GPOS, tables::gpos(&trims)));
+    }
+    if added.is_empty() {
+        return Ok(Some(cut_font));
+    }
     with_tables(&cut_font, 0, |cut_tables| {
-        let with_gsub = Replaced {
-            tables: cut_tables,
-            table: (allsorts::tag::GSUB, tables::gsub(&joins)),
-        };
         let mut tags = cut_tables.table_tags().unwrap_or_default();
-        tags.push(allsorts::tag::GSUB);
+        tags.extend(added.iter().map(|(tag, _)| *tag));
         tags.sort_unstable();
         tags.dedup();
-        allsorts::subset::whole_font(&with_gsub, &tags).map_err(|e| subset_error("GSUB", &e))
+        let with_layout = Replaced {
+            tables: cut_tables,
+            added,
+        };
+        allsorts::subset::whole_font(&with_layout, &tags)
+            .map_err(|e| subset_error("layout tables", &e))
     })
     .map(Some)
 }
@@ -90,15 +111,15 @@ fn cut(
     subset(provider, ids, &profile, CmapTarget::Unicode).map_err(|e| subset_error("subset", &e))
 }
 
-/// A font's tables with one table replaced or added. allsorts builds a cut font's cmap
+/// A font's tables with some replaced or added. allsorts builds a cut font's cmap
 /// from the face's own, so a character is given another glyph by giving the face
 /// another cmap (allsorts also scans the whole cmap for each cut: a book's few thousand
 /// mappings are quicker to scan than the face's tens of thousands); and it writes a
 /// font of the tables a provider has, so a table is added by providing it.
 struct Replaced<'a, P> {
     tables: &'a P,
-    /// The tag and the data of the table.
-    table: (u32, Vec<u8>),
+    /// The tags and the data of the tables replaced or added.
+    added: Vec<(u32, Vec<u8>)>,
 }
 
 impl<P: allsorts::tables::FontTableProvider> allsorts::tables::FontTableProvider
@@ -108,15 +129,14 @@ impl<P: allsorts::tables::FontTableProvider> allsorts::tables::FontTableProvider
         &self,
         tag: u32,
     ) -> std::result::Result<Option<Cow<'_, [u8]>>, allsorts::error::ParseError> {
-        if tag == self.table.0 {
-            Ok(Some(Cow::Borrowed(&self.table.1)))
-        } else {
-            self.tables.table_data(tag)
+        match self.added.iter().find(|(t, _)| *t == tag) {
+            Some((_, data)) => Ok(Some(Cow::Borrowed(data))),
+            None => self.tables.table_data(tag),
         }
     }
 
     fn has_table(&self, tag: u32) -> bool {
-        tag == self.table.0 || self.tables.has_table(tag)
+        self.added.iter().any(|(t, _)| *t == tag) || self.tables.has_table(tag)
     }
 
     fn table_tags(&self) -> Option<Vec<u32>> {

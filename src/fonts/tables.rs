@@ -64,56 +64,93 @@ pub fn cmap(map: &[(char, u16)]) -> Vec<u8> {
 }
 
 /// A `GSUB` table with one feature, `ccmp` (applied by every shaper, whatever the
-/// letter spacing), for the default, Han and Latin scripts, whose one lookup replaces
-/// each pair of `joins` (distinct first glyphs) by its joined glyph.
+/// letter spacing), whose one lookup replaces each pair of `joins` (distinct first
+/// glyphs) by its joined glyph.
 pub fn gsub(joins: &[Join]) -> Vec<u8> {
     let mut joins = joins.to_vec();
     joins.sort_by_key(|j| j.first);
     joins.dedup_by_key(|j| j.first);
     let n = joins.len() as u16;
-
-    // script list: DFLT, hani, latn (in tag order), each with a default language
-    // system that takes feature 0
-    let mut scripts = Vec::new();
-    put16(&mut scripts, &[3]);
-    let script_at = 2 + 3 * 6;
-    for tag in [b"DFLT", b"hani", b"latn"] {
-        scripts.extend_from_slice(tag);
-        put16(&mut scripts, &[script_at]);
-    }
-    put16(&mut scripts, &[4, 0]); // default language system at 4, no others
-    put16(&mut scripts, &[0, 0xFFFF, 1, 0]); // no required feature; feature 0
-
-    // feature list: ccmp, lookup 0
-    let mut features = Vec::new();
-    put16(&mut features, &[1]);
-    features.extend_from_slice(b"ccmp");
-    put16(&mut features, &[8, 0, 1, 0]);
-
-    // lookup list: one lookup (at 4), a ligature lookup (type 4) of one subtable (at 8
-    // from the lookup)
-    let mut lookups = Vec::new();
-    put16(&mut lookups, &[1, 4, 4, 0, 1, 8]);
-    // the subtable: format 1, its coverage, one ligature set per first glyph (10 bytes
-    // each: one ligature, at 4 in the set: the joined glyph, two components, the second)
+    // a ligature lookup (type 4): format 1, its coverage, one ligature set per first
+    // glyph (10 bytes each: one ligature, at 4 in the set: the joined glyph, two
+    // components, the second)
+    let mut subtable = Vec::new();
     let sets_at = 6 + 2 * n;
-    let coverage_at = sets_at + 10 * n;
-    put16(&mut lookups, &[1, coverage_at, n]);
+    put16(&mut subtable, &[1, sets_at + 10 * n, n]);
     for i in 0..n {
-        put16(&mut lookups, &[sets_at + 10 * i]);
+        put16(&mut subtable, &[sets_at + 10 * i]);
     }
     for j in &joins {
-        put16(&mut lookups, &[1, 4, j.joined, 2, j.second]);
+        put16(&mut subtable, &[1, 4, j.joined, 2, j.second]);
     }
-    put16(&mut lookups, &[1, n]);
-    put16(
-        &mut lookups,
-        &joins.iter().map(|j| j.first).collect::<Vec<_>>(),
-    );
+    coverage(&mut subtable, joins.iter().map(|j| j.first));
+    layout_table(b"ccmp", 4, &subtable)
+}
 
-    let mut out = Vec::new();
+/// A full-width punctuation mark's half-width setting, from the font's `halt`
+/// feature: what the designer says may be taken from its blank sides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trim {
+    /// The mark's glyph.
+    pub glyph: u16,
+    /// How far the glyph moves, in font units (left, negative).
+    pub dx: i16,
+    /// How much its advance changes, in font units (shorter, negative).
+    pub advance: i16,
+}
+
+/// A `GPOS` table with one feature, `halt`, whose one lookup sets each glyph of `trims`
+/// (distinct) at half width: what a reading system's punctuation trimming (CSS
+/// `text-spacing-trim`) reads.
+pub fn gpos(trims: &[Trim]) -> Vec<u8> {
+    let mut trims = trims.to_vec();
+    trims.sort_by_key(|t| t.glyph);
+    trims.dedup_by_key(|t| t.glyph);
+    let n = trims.len() as u16;
+    // a single adjustment lookup (type 1), format 2: its coverage, value format
+    // x placement and x advance (5), one value per glyph
+    let mut subtable = Vec::new();
+    put16(&mut subtable, &[2, 8 + 4 * n, 5, n]);
+    for t in &trims {
+        put16(&mut subtable, &[t.dx as u16, t.advance as u16]);
+    }
+    coverage(&mut subtable, trims.iter().map(|t| t.glyph));
+    layout_table(b"halt", 1, &subtable)
+}
+
+/// Appends a coverage table of format 1 listing `glyphs` (in increasing order).
+fn coverage(out: &mut Vec<u8>, glyphs: impl ExactSizeIterator<Item = u16>) {
+    put16(out, &[1, glyphs.len() as u16]);
+    for g in glyphs {
+        put16(out, &[g]);
+    }
+}
+
+/// A `GSUB` or `GPOS` table of one feature `tag` for the default, Han and Latin scripts,
+/// whose one lookup of type `kind` has the one `subtable`.
+fn layout_table(tag: &[u8; 4], kind: u16, subtable: &[u8]) -> Vec<u8> {
+    // script list: DFLT, hani, latn (in tag order), all at one script table whose
+    // default language system (at 4) takes feature 0 and has no required feature
+    let mut scripts = Vec::new();
+    put16(&mut scripts, &[3]);
+    for script in [b"DFLT", b"hani", b"latn"] {
+        scripts.extend_from_slice(script);
+        put16(&mut scripts, &[2 + 3 * 6]);
+    }
+    put16(&mut scripts, &[4, 0, 0, 0xFFFF, 1, 0]);
+    // feature list: the feature (at 8), lookup 0
+    let mut features = Vec::new();
+    put16(&mut features, &[1]);
+    features.extend_from_slice(tag);
+    put16(&mut features, &[8, 0, 1, 0]);
+    // lookup list: the lookup at 4, its one subtable at 8 from the lookup
+    let mut lookups = Vec::new();
+    put16(&mut lookups, &[1, 4, kind, 0, 1, 8]);
+    lookups.extend_from_slice(subtable);
+
     let features_at = 10 + scripts.len() as u16;
     let lookups_at = features_at + features.len() as u16;
+    let mut out = Vec::new();
     put16(&mut out, &[1, 0, 10, features_at, lookups_at]);
     out.extend(scripts);
     out.extend(features);
