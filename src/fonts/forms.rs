@@ -3,8 +3,10 @@
 //! Japanese and Korean ones) behind the `locl` feature, and full-width forms that only
 //! Han script text uses (the em dash of `——`). The PDF's shaper picks them by the book's
 //! language and each character's script; the EPUB's web fonts map each character
-//! straight to the same glyph, since a reading system may not apply `locl` and the cut
-//! fonts carry no layout tables.
+//! straight to the same glyph, since a reading system may not apply `locl`. Of the
+//! fonts' layout features they keep only what the PDF's typography needs from the
+//! reading system: the pairs the font joins and the half-width marks (see
+//! [`Shaper::joins`], [`Shaper::trims`]).
 
 use rustybuzz::{script, Direction, Feature, ShapePlan, UnicodeBuffer};
 
@@ -20,7 +22,7 @@ pub fn shaping_language(tag: &str) -> rustybuzz::Language {
 
 /// The shaper's script for a character standing alone: Latin for letters, digits and
 /// the narrow punctuation around them, Han for the rest (as the PDF sets them).
-pub fn shaping_script(c: char) -> rustybuzz::Script {
+fn shaping_script(c: char) -> rustybuzz::Script {
     if class(c) == Class::Latin {
         script::LATIN
     } else {
