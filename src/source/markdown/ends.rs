@@ -38,6 +38,14 @@ impl Builder<'_> {
         }
     }
 
+    /// The label of the footnote definition being read, if any.
+    fn note_label(&self) -> Option<String> {
+        self.stack.iter().rev().find_map(|frame| match frame {
+            Frame::Blocks(BlockKind::Note(label, _), _) => Some(label.clone()),
+            _ => None,
+        })
+    }
+
     pub(super) fn end_paragraph(&mut self) {
         self.take_soft_break();
         let Some(Frame::Inline(
@@ -65,7 +73,7 @@ impl Builder<'_> {
                 }
                 None => Location::line(self.path, line),
             };
-            self.warnings.push(Finding::new(
+            let warning = Finding::new(
                 Code::UndefinedFootnote,
                 at,
                 format!(
@@ -73,7 +81,11 @@ impl Builder<'_> {
                      defined (it shows as written)"
                 ),
                 format!("add a line `[^{label}]: …` with its text"),
-            ));
+            );
+            match self.note_label() {
+                Some(note) => self.note_warnings.push((note, warning)),
+                None => self.warnings.push(warning),
+            }
         }
         let p = Paragraph { content, line };
         self.add_block(if byline {

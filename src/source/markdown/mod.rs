@@ -95,6 +95,7 @@ pub fn parse_chapter(
         note_order: Vec::new(),
         definitions: HashMap::new(),
         duplicate_note: None,
+        note_warnings: Vec::new(),
         line: 1,
         html_skip: None,
         pending_break: false,
@@ -200,6 +201,9 @@ struct Builder<'a> {
     definitions: HashMap<String, notes::Definition>,
     /// A footnote defined a second time: its label and line.
     duplicate_note: Option<(String, Location)>,
+    /// Warnings about the text of footnote definitions, by the note's label: given only
+    /// for the notes kept (a note left out is warned about once, as a whole).
+    note_warnings: Vec<(String, Warning)>,
     line: usize,
     /// Inside `<script>` or `<style>`: the tag whose end ends the skipping.
     html_skip: Option<String>,
@@ -435,6 +439,7 @@ impl Builder<'_> {
             &mut blocks,
             &self.note_order,
             self.definitions,
+            self.note_warnings,
             self.warnings,
         );
         self.warnings

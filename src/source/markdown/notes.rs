@@ -15,11 +15,14 @@ pub type Definition = (Location, Vec<Block>);
 /// of first citation (with where that is) and the text numbers them so; `definitions`
 /// maps labels to their content. Warns about citations without a definition,
 /// definitions without a citation and notes cited only from such notes; the notes left
-/// out are dropped and the rest renumbered (in the text and in the notes).
+/// out are dropped and the rest renumbered (in the text and in the notes). Of
+/// `note_warnings` (about the text of notes, by label), those of the notes kept are
+/// given.
 pub fn assemble(
     blocks: &mut [Block],
     cited: &[(String, Location)],
     mut definitions: HashMap<String, Definition>,
+    note_warnings: Vec<(String, Warning)>,
     warnings: &mut Vec<Warning>,
 ) -> Vec<Footnote> {
     let mut notes: Vec<Vec<Block>> = Vec::with_capacity(cited.len());
@@ -51,6 +54,18 @@ pub fn assemble(
         ));
     }
     let reached = reachable(blocks, &mut notes);
+    let kept = |label: &String| {
+        cited
+            .iter()
+            .zip(&reached)
+            .any(|((l, _), &r)| r && l == label)
+    };
+    warnings.extend(
+        note_warnings
+            .into_iter()
+            .filter(|(label, _)| kept(label))
+            .map(|(_, w)| w),
+    );
     if reached.iter().all(|&r| r) {
         return number(notes);
     }

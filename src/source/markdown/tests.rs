@@ -231,6 +231,18 @@ fn notes_the_text_never_leads_to_are_left_out_and_the_rest_renumbered() {
 }
 
 #[test]
+fn a_note_left_out_is_warned_about_once_whatever_its_text_holds() {
+    // [^b] is never cited; its text cites [^c], defined nowhere: one warning, for [^b]
+    let (_, warnings) = parse("正文。\n\n[^b]: 注 b 引用了[^c]。\n");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].message.contains("[^b] is never cited"));
+    // cited, the same note shows its text, and the undefined [^c] in it is named
+    let (_, warnings) = parse("正文[^b]。\n\n[^b]: 注 b 引用了[^c]。\n");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].message.contains("no footnote [^c]"));
+}
+
+#[test]
 fn images_become_figures_and_split_their_paragraph() {
     let (c, _) = parse("前文![图一](a.png \"标题\")后文\n");
     assert_eq!(text_of(&c.blocks[0]), "前文");
