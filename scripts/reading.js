@@ -17,6 +17,7 @@
 //             characters;
 //   pairs     two full-width marks side by side where clreq trims one (。” ，“ 」「),
 //             and their width in em;
+//   openings  opening marks that start a paragraph, and their width in em;
 //   latin     how many Latin words of paragraphs were measured, and those set wider
 //             than their natural width (letters spaced apart in a justified line).
 // Screenshots of every page at phone and tablet size (and of its first table and first
@@ -157,6 +158,22 @@ function measure() {
     }
     return found;
   };
+  const openings = () => {
+    // the width, in em, of an opening mark that starts a paragraph (after its indent)
+    const found = [];
+    for (const p of document.querySelectorAll('p')) {
+      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+      const node = walker.nextNode();
+      if (!node || !'“‘（《「『【'.includes(node.data[0])) continue;
+      const range = document.createRange();
+      range.setStart(node, 0);
+      range.setEnd(node, 1);
+      const em = parseFloat(getComputedStyle(p).fontSize);
+      const width = range.getBoundingClientRect().width / em;
+      found.push({ text: node.data.slice(0, 6), em: Math.round(width * 100) / 100 });
+    }
+    return found;
+  };
   const latin = () => {
     // each Latin word on one line, against the same word unjustified beside it
     const found = [];
@@ -217,6 +234,7 @@ function measure() {
     })),
     loose: loose(),
     pairs: pairs(),
+    openings: openings(),
     latin: latin(),
   };
 }

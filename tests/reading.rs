@@ -211,6 +211,27 @@ fn adjacent_punctuation_is_trimmed_to_one_and_a_half_em_as_in_print() {
 }
 
 #[test]
+fn an_opening_mark_after_the_paragraph_indent_loses_its_blank_half_as_in_print() {
+    // the PDF sets “ at a line's start, the paragraph's first line too, in half an em
+    let mut measured = 0;
+    for book in BOOKS {
+        for page in pages(book) {
+            for opening in page["openings"].as_array().unwrap() {
+                measured += 1;
+                let em = opening["em"].as_f64().unwrap();
+                assert!(
+                    em <= 0.6,
+                    "{book} {} {}: {opening}",
+                    page["file"],
+                    page["viewport"]
+                );
+            }
+        }
+    }
+    assert!(measured >= 3, "only {measured} opening marks measured");
+}
+
+#[test]
 fn short_table_cells_and_titles_are_not_shredded_on_a_phone() {
     for book in BOOKS {
         for page in pages(book) {
