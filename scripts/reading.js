@@ -15,6 +15,7 @@
 //             box scrolls sideways (`overflow-x`);
 //   loose     lines of paragraphs, but their last, with more than 1.5 em between two
 //             characters;
+//   runts     paragraphs whose last line holds a single character and its marks;
 //   pairs     two full-width marks side by side where clreq trims one (。” ，“ 」「),
 //             and their width in em;
 //   openings  opening marks that start a paragraph, and their width in em;
@@ -103,25 +104,40 @@ function measure() {
     }
     return [...rows.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
   };
+  const rowsOf = (element) => {
+    // the characters of `element` by line, in reading order: a line ends where the next
+    // character is set to the left of it (whatever its font or its raise)
+    const rows = [[]];
+    for (const glyph of glyphs(element)) {
+      const line = rows[rows.length - 1];
+      const last = line[line.length - 1];
+      if (last && glyph.left + 1 < last.left) {
+        rows.push([glyph]);
+      } else {
+        line.push(glyph);
+      }
+    }
+    return rows;
+  };
+  const runts = () => {
+    // paragraphs of several lines whose last line holds one character (and its marks)
+    const marks = '，。、；：？！”’）》」』】…—';
+    const found = [];
+    for (const p of document.querySelectorAll('p')) {
+      const rows = rowsOf(p);
+      if (rows.length < 2) continue;
+      const last = rows[rows.length - 1].map((g) => g.c).join('');
+      if ([...last].filter((c) => !marks.includes(c)).length <= 1) found.push(last);
+    }
+    return found;
+  };
   const loose = () => {
     // lines of paragraphs (all but each one's last) with a gap of more than 1.5 em
     // between two characters: the slack of a line a long run could not break into.
-    // Characters in reading order; a line ends where the next character is set to the
-    // left of it (whatever its font or its raise, as a note's mark).
     const found = [];
     for (const p of document.querySelectorAll('p')) {
       const em = parseFloat(getComputedStyle(p).fontSize);
-      const rows = [[]];
-      for (const glyph of glyphs(p)) {
-        const line = rows[rows.length - 1];
-        const last = line[line.length - 1];
-        if (last && glyph.left + 1 < last.left) {
-          rows.push([glyph]);
-        } else {
-          line.push(glyph);
-        }
-      }
-      for (const line of rows.slice(0, -1)) {
+      for (const line of rowsOf(p).slice(0, -1)) {
         for (let i = 1; i < line.length; i++) {
           if (line[i].left - line[i - 1].right > 1.5 * em) {
             found.push(line.map((g) => g.c).join(''));
@@ -233,6 +249,7 @@ function measure() {
       overflow: getComputedStyle(table.parentElement).overflowX,
     })),
     loose: loose(),
+    runts: runts(),
     pairs: pairs(),
     openings: openings(),
     latin: latin(),

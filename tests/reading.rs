@@ -197,9 +197,11 @@ fn adjacent_punctuation_is_trimmed_to_one_and_a_half_em_as_in_print() {
                     continue;
                 }
                 measured += 1;
+                // trimmed: 1.5 em, untrimmed 2, each plus what justification adds
+                // (a few hundredths of an em per character, up to 0.27 seen)
                 let em = pair["em"].as_f64().unwrap();
                 assert!(
-                    em <= 1.75,
+                    em <= 1.9,
                     "{book} {} {}: {pair}",
                     page["file"],
                     page["viewport"]
@@ -229,6 +231,22 @@ fn an_opening_mark_after_the_paragraph_indent_loses_its_blank_half_as_in_print()
         }
     }
     assert!(measured >= 3, "only {measured} opening marks measured");
+}
+
+#[test]
+fn no_paragraph_ends_in_a_line_of_one_character() {
+    // the PDF has no such runt lines; the stylesheet asks for text-wrap: pretty
+    for book in BOOKS {
+        for page in pages(book) {
+            let runts = page["runts"].as_array().unwrap();
+            assert!(
+                runts.is_empty(),
+                "{book} {} {}: {runts:?}",
+                page["file"],
+                page["viewport"]
+            );
+        }
+    }
 }
 
 #[test]
