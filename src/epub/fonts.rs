@@ -117,8 +117,8 @@ impl Usage {
 /// mapped to the glyph the PDF draws it with in a book in language `tag` (the font's
 /// locale forms, see [`crate::fonts::forms`]), the pairs the PDF joins (`——`)
 /// joined, and the half-width settings of full-width punctuation (for the reading
-/// system's punctuation trimming, as the PDF's). Characters the font lacks are skipped. Returns `None` when the font has none
-/// of them.
+/// system's punctuation trimming, as the PDF's). Characters the font lacks are
+/// skipped. Returns `None` when the font has none of them.
 pub fn subset(
     data: &[u8],
     index: u32,
