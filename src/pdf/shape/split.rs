@@ -85,9 +85,8 @@ fn cuts(text: &str, lang: Option<hypher::Lang>) -> Vec<Cut> {
                     }
                 }
             }
-        } else {
-            j = i + 1;
         }
+        // a character of neither kind (a delimiter: see `script::address_breaks`)
         i = j.max(i + 1);
     }
     cuts.sort_by_key(|c| c.at);
