@@ -171,6 +171,16 @@ fn coverage_level(coverage: f32) -> u8 {
     }
 }
 
+/// `len` zero bytes, written rather than merely allocated. A zeroed allocation maps
+/// the kernel's shared zero page on the first read, so painting a pixel (which reads it
+/// first) faults twice per page, the second time flushing the page from every core.
+fn written_zeros(len: usize) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(len);
+    // an opaque zero, so that the compiler cannot turn this back into a zeroed allocation
+    bytes.resize(len, std::hint::black_box(0));
+    bytes
+}
+
 /// A cover being drawn: one palette index per pixel (paper, or an ink at a coverage
 /// level), so the finished image is a small 8-bit indexed PNG.
 pub struct Canvas {
@@ -184,7 +194,7 @@ impl Canvas {
         Canvas {
             width,
             height,
-            pixels: vec![0; (width * height) as usize],
+            pixels: written_zeros((width * height) as usize),
         }
     }
 
