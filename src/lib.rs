@@ -12,6 +12,7 @@
 
 pub mod cli;
 pub mod cover;
+pub mod deflate;
 pub mod diagnostics;
 pub mod epub;
 pub mod error;

@@ -476,16 +476,9 @@ pub fn write(f: &Pending) -> Chunk {
     chunk
 }
 
-/// Deflates a stream (zlib).
+/// Deflates a font program, CMap or image stream.
 pub fn deflate(data: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut encoder = flate2::write::ZlibEncoder::new(
-        Vec::with_capacity(data.len() / 2),
-        flate2::Compression::new(9),
-    );
-    // writing into a Vec cannot fail
-    let _ = encoder.write_all(data);
-    encoder.finish().unwrap_or_default()
+    crate::deflate::zlib(data, crate::deflate::FONTS)
 }
 
 #[cfg(test)]

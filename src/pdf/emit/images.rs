@@ -98,8 +98,7 @@ pub fn embed(
     let needs_srgb = print && (!largest.is_empty() || !fonts.bitmap_glyphs().is_empty());
     if needs_srgb {
         let id = next();
-        let profile = deflate(SRGB_PROFILE);
-        pdf.icc_profile(id, &profile)
+        pdf.icc_profile(id, SRGB_PROFILE_DEFLATED)
             .n(3)
             .range([0.0, 1.0, 0.0, 1.0, 0.0, 1.0])
             .filter(Filter::FlateDecode);
@@ -266,12 +265,24 @@ fn jpeg_components(data: &[u8]) -> Option<u8> {
     None
 }
 
-/// The sRGB colour profile (Debian's icc-profiles-free, see `icc/README.md`).
-const SRGB_PROFILE: &[u8] = include_bytes!("icc/sRGB.icc");
+/// The sRGB colour profile (Debian's icc-profiles-free, see `icc/README.md`), deflated
+/// by `build.rs`.
+const SRGB_PROFILE_DEFLATED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/sRGB.icc.zz"));
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_embedded_srgb_profile_inflates_to_the_bundled_one() {
+        let mut inflated = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::ZlibDecoder::new(SRGB_PROFILE_DEFLATED),
+            &mut inflated,
+        )
+        .unwrap();
+        assert_eq!(inflated, include_bytes!("icc/sRGB.icc"));
+    }
 
     #[test]
     fn jpeg_components_are_read_from_the_frame_header() {

@@ -7,8 +7,6 @@ use pdf_writer::writers::Catalog;
 use pdf_writer::{Date, Filter, Finish, Name, Pdf, Ref, TextStr};
 use xmp_writer::{DateTime, LangId, Timezone, XmpWriter};
 
-use super::fonts::deflate;
-
 /// Document-level metadata.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocumentInfo {
@@ -37,8 +35,9 @@ pub struct Meta {
 /// The print master's output condition.
 const CONDITION: &str = "Coated FOGRA39 (ISO 12647-2:2004)";
 const CONDITION_ID: &str = "FOGRA39";
-/// The CMYK profile of the output intent (see `icc/README.md`).
-const CMYK_PROFILE: &[u8] = include_bytes!("icc/FOGRA39-inkstone.icc");
+/// The CMYK profile of the output intent (see `icc/README.md`), deflated by `build.rs`.
+const CMYK_PROFILE_DEFLATED: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/FOGRA39-inkstone.icc.zz"));
 /// The PDF/X version a print master conforms to.
 const PDFX_VERSION: &str = "PDF/X-4";
 
@@ -135,8 +134,7 @@ pub fn write(
 /// Writes the output intent's ICC profile; returns its reference.
 pub fn output_intent_profile(pdf: &mut Pdf, next: &mut impl FnMut() -> Ref) -> Ref {
     let id = next();
-    let data = deflate(CMYK_PROFILE);
-    pdf.icc_profile(id, &data)
+    pdf.icc_profile(id, CMYK_PROFILE_DEFLATED)
         .n(4)
         .range([0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0])
         .filter(Filter::FlateDecode);
@@ -153,4 +151,20 @@ pub fn write_output_intent(catalog: &mut Catalog<'_>, profile: Ref) {
     intent.registry_name(TextStr("http://www.color.org"));
     intent.info(TextStr(CONDITION));
     intent.dest_output_profile(profile);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_output_intent_profile_inflates_to_the_bundled_one() {
+        let mut inflated = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::ZlibDecoder::new(CMYK_PROFILE_DEFLATED),
+            &mut inflated,
+        )
+        .unwrap();
+        assert_eq!(inflated, include_bytes!("icc/FOGRA39-inkstone.icc"));
+    }
 }
