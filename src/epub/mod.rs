@@ -144,16 +144,24 @@ const MAX_IMAGE_SIDE: u32 = 1600;
 fn images(book: &Book) -> (Vec<String>, Vec<Resource>) {
     let mut files = Vec::new();
     let mut resources = Vec::new();
-    for (i, asset) in book.images.iter().enumerate() {
-        let fits = asset.width <= MAX_IMAGE_SIDE && asset.height <= MAX_IMAGE_SIDE;
-        let (data, png) = match asset.format {
-            ImageFormat::Png if fits => (asset.data.clone(), true),
-            ImageFormat::Jpeg if fits => (asset.data.clone(), false),
-            format => {
-                let png = asset.has_alpha || matches!(format, ImageFormat::Png | ImageFormat::Gif);
-                (reencode(asset, png), png)
+    // converted side by side, named in order
+    let converted: Vec<(Vec<u8>, bool)> = book
+        .images
+        .par_iter()
+        .map(|asset| {
+            let fits = asset.width <= MAX_IMAGE_SIDE && asset.height <= MAX_IMAGE_SIDE;
+            match asset.format {
+                ImageFormat::Png if fits => (asset.data.clone(), true),
+                ImageFormat::Jpeg if fits => (asset.data.clone(), false),
+                format => {
+                    let png =
+                        asset.has_alpha || matches!(format, ImageFormat::Png | ImageFormat::Gif);
+                    (reencode(asset, png), png)
+                }
             }
-        };
+        })
+        .collect();
+    for (i, (data, png)) in converted.into_iter().enumerate() {
         let (ext, media_type) = if png {
             ("png", "image/png")
         } else {
@@ -172,16 +180,21 @@ fn images(book: &Book) -> (Vec<String>, Vec<Resource>) {
 
 /// An image scaled to fit 1600 × 1600 px and encoded as PNG or JPEG.
 fn reencode(asset: &ImageAsset, png: bool) -> Vec<u8> {
-    let rgba = image::RgbaImage::from_raw(asset.width, asset.height, asset.rgba.clone())
+    let rgba = if asset.width > MAX_IMAGE_SIDE || asset.height > MAX_IMAGE_SIDE {
+        // scaled from the decoded pixels in place, not from a copy of them
+        let view = image::ImageBuffer::<image::Rgba<u8>, &[u8]>::from_raw(
+            asset.width,
+            asset.height,
+            &asset.rgba,
+        )
         .unwrap_or_default();
-    let mut image = image::DynamicImage::ImageRgba8(rgba);
-    if asset.width > MAX_IMAGE_SIDE || asset.height > MAX_IMAGE_SIDE {
-        image = image.resize(
-            MAX_IMAGE_SIDE,
-            MAX_IMAGE_SIDE,
-            image::imageops::FilterType::Lanczos3,
-        );
-    }
+        let (width, height) = fit_within(asset.width, asset.height, MAX_IMAGE_SIDE);
+        image::imageops::resize(&view, width, height, image::imageops::FilterType::Lanczos3)
+    } else {
+        image::RgbaImage::from_raw(asset.width, asset.height, asset.rgba.clone())
+            .unwrap_or_default()
+    };
+    let image = image::DynamicImage::ImageRgba8(rgba);
     let mut out = Vec::new();
     // Encoding an in-memory image into a Vec cannot fail.
     let _ = if png {
@@ -191,6 +204,15 @@ fn reencode(asset: &ImageAsset, png: bool) -> Vec<u8> {
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90).encode_image(&rgb)
     };
     out
+}
+
+/// The size of a `width` × `height` image scaled to fit a `side` × `side` square, the
+/// aspect kept, each side rounded and at least 1 (as `image`'s `DynamicImage::resize`
+/// computes it, so that the scaled pixels are the same).
+fn fit_within(width: u32, height: u32, side: u32) -> (u32, u32) {
+    let ratio = (f64::from(side) / f64::from(width)).min(f64::from(side) / f64::from(height));
+    let scaled = |n: u32| ((f64::from(n) * ratio).round() as u32).max(1);
+    (scaled(width), scaled(height))
 }
 
 /// Subsets of each used face, subsets of installed fonts for characters no bundled face

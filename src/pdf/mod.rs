@@ -168,11 +168,17 @@ impl Laid<'_> {
         };
         progress.end(Stage::Furnishing);
         progress.begin(Stage::Emitting);
-        let screen = emit::emit(&document(None))?;
-        let print = match &book.print {
-            Some(options) => Some(emit::emit(&document(Some(Print::new(options))))?),
-            None => None,
-        };
+        // the screen PDF and the print master side by side
+        let (screen, print) = rayon::join(
+            || emit::emit(&document(None)),
+            || {
+                book.print
+                    .as_ref()
+                    .map(|options| emit::emit(&document(Some(Print::new(options)))))
+                    .transpose()
+            },
+        );
+        let (screen, print) = (screen?, print?);
         progress.end(Stage::Emitting);
         Ok(Pdfs { screen, print })
     }

@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use pdf_writer::{Chunk, Filter, Finish, Name, Ref};
+use rayon::prelude::*;
 
 use super::fonts::{deflate, Fonts};
 use super::Document;
@@ -60,7 +61,7 @@ impl Images {
     }
 }
 
-/// Pixels ready to embed.
+/// Pixels ready to encode.
 struct Pixels {
     width: u32,
     height: u32,
@@ -70,6 +71,36 @@ struct Pixels {
     /// Components per pixel: 1 (grey) or 3 (RGB).
     components: u8,
     alpha: Option<Vec<u8>>,
+}
+
+/// An image XObject's data, encoded: JPEG bytes or deflated samples, and the deflated
+/// soft mask.
+struct Encoded {
+    width: u32,
+    height: u32,
+    data: Vec<u8>,
+    filter: Filter,
+    components: u8,
+    mask: Option<Vec<u8>>,
+}
+
+impl Encoded {
+    /// Deflates what is not JPEG already.
+    fn new(pixels: Pixels) -> Self {
+        let (data, filter) = if pixels.jpeg {
+            (pixels.data, Filter::DctDecode)
+        } else {
+            (deflate(&pixels.data), Filter::FlateDecode)
+        };
+        Encoded {
+            width: pixels.width,
+            height: pixels.height,
+            data,
+            filter,
+            components: pixels.components,
+            mask: pixels.alpha.as_deref().map(deflate),
+        }
+    }
 }
 
 /// Embeds every image the pages show, and every colour bitmap glyph they draw.
@@ -104,25 +135,34 @@ pub fn embed(
             .filter(Filter::FlateDecode);
         images.srgb = Some(id);
     }
-    for (&index, &(w, h)) in &largest {
-        let Some(asset) = doc.images.get(index) else {
-            continue;
-        };
-        let pixels = prepare(asset, w, h, target_ppi, print);
-        let id = write_image(pdf, next, &pixels, images.srgb);
-        images.names.insert(index, (format!("Im{}", index + 1), id));
+    // scaled and encoded side by side, written in order
+    let shown: Vec<(usize, Encoded)> = largest
+        .into_par_iter()
+        .filter_map(|(index, (w, h))| {
+            let asset = doc.images.get(index)?;
+            Some((index, Encoded::new(prepare(asset, w, h, target_ppi, print))))
+        })
+        .collect();
+    for (index, encoded) in &shown {
+        let id = write_image(pdf, next, encoded, images.srgb);
+        images
+            .names
+            .insert(*index, (format!("Im{}", index + 1), id));
     }
     // colour emoji glyphs
-    for (n, &(key, id)) in fonts.bitmap_glyphs().iter().enumerate() {
-        let Some(bitmap) = doc.bank.bitmap(key, id) else {
-            continue;
-        };
-        let Ok(decoded) = image::load_from_memory(&bitmap.png) else {
-            continue;
-        };
-        let rgba = decoded.to_rgba8();
-        let pixels = from_rgba(&rgba, print);
-        let xobject = write_image(pdf, next, &pixels, images.srgb);
+    let glyphs: Vec<(usize, FontKey, u16, Bitmap, Encoded)> = fonts
+        .bitmap_glyphs()
+        .par_iter()
+        .enumerate()
+        .filter_map(|(n, &(key, id))| {
+            let bitmap = doc.bank.bitmap(key, id)?;
+            let decoded = image::load_from_memory(&bitmap.png).ok()?;
+            let encoded = Encoded::new(from_rgba(&decoded.to_rgba8(), print));
+            Some((n, key, id, bitmap, encoded))
+        })
+        .collect();
+    for (n, key, id, bitmap, encoded) in glyphs {
+        let xobject = write_image(pdf, next, &encoded, images.srgb);
         images
             .glyphs
             .insert((key, id), (format!("Gl{}", n + 1), xobject, bitmap));
@@ -147,21 +187,30 @@ fn prepare(asset: &ImageAsset, w: f32, h: f32, target_ppi: f32, print: bool) -> 
             };
         }
     }
-    let rgba = image::RgbaImage::from_raw(asset.width, asset.height, asset.rgba.clone())
-        .unwrap_or_default();
-    let rgba = if fits {
-        rgba
+    // the decoded pixels, read in place
+    let rgba = image::ImageBuffer::<image::Rgba<u8>, &[u8]>::from_raw(
+        asset.width,
+        asset.height,
+        &asset.rgba,
+    )
+    .unwrap_or_default();
+    let mut pixels = if fits {
+        from_rgba(&rgba, print)
     } else {
         let scale = ((w / 72.0 * target_ppi) / asset.width as f32)
             .min((h / 72.0 * target_ppi) / asset.height as f32);
         let nw = ((asset.width as f32 * scale).round() as u32).max(1);
         let nh = ((asset.height as f32 * scale).round() as u32).max(1);
-        image::imageops::resize(&rgba, nw, nh, image::imageops::FilterType::Lanczos3)
+        let scaled = image::imageops::resize(&rgba, nw, nh, image::imageops::FilterType::Lanczos3);
+        from_rgba(&scaled, print)
     };
-    let mut pixels = from_rgba(&rgba, print);
     if asset.format == ImageFormat::Jpeg && pixels.alpha.is_none() {
         // a photo stays a photo: JPEG, not deflated samples
-        let rgb = image::RgbImage::from_raw(pixels.width, pixels.height, pixels.data.clone());
+        let rgb = image::ImageBuffer::<image::Rgb<u8>, &[u8]>::from_raw(
+            pixels.width,
+            pixels.height,
+            &pixels.data,
+        );
         if let (3, Some(rgb)) = (pixels.components, rgb) {
             let mut out = Vec::new();
             let encoder =
@@ -176,7 +225,10 @@ fn prepare(asset: &ImageAsset, w: f32, h: f32, target_ppi: f32, print: bool) -> 
 }
 
 /// RGB samples and, unless `flatten` asks to lay them on white, an alpha channel.
-fn from_rgba(rgba: &image::RgbaImage, flatten: bool) -> Pixels {
+fn from_rgba<C: std::ops::Deref<Target = [u8]>>(
+    rgba: &image::ImageBuffer<image::Rgba<u8>, C>,
+    flatten: bool,
+) -> Pixels {
     let opaque = rgba.pixels().all(|p| p.0[3] == 255);
     let mut data = Vec::with_capacity((rgba.width() * rgba.height() * 3) as usize);
     for p in rgba.pixels() {
@@ -204,14 +256,13 @@ fn from_rgba(rgba: &image::RgbaImage, flatten: bool) -> Pixels {
 fn write_image(
     pdf: &mut Chunk,
     next: &mut impl FnMut() -> Ref,
-    pixels: &Pixels,
+    pixels: &Encoded,
     srgb: Option<Ref>,
 ) -> Ref {
     let id = next();
-    let mask = pixels.alpha.as_ref().map(|alpha| {
+    let mask = pixels.mask.as_ref().map(|data| {
         let mask_id = next();
-        let data = deflate(alpha);
-        let mut mask = pdf.image_xobject(mask_id, &data);
+        let mut mask = pdf.image_xobject(mask_id, data);
         mask.filter(Filter::FlateDecode);
         mask.width(pixels.width as i32);
         mask.height(pixels.height as i32);
@@ -220,13 +271,8 @@ fn write_image(
         mask.finish();
         mask_id
     });
-    let (data, filter) = if pixels.jpeg {
-        (pixels.data.clone(), Filter::DctDecode)
-    } else {
-        (deflate(&pixels.data), Filter::FlateDecode)
-    };
-    let mut image = pdf.image_xobject(id, &data);
-    image.filter(filter);
+    let mut image = pdf.image_xobject(id, &pixels.data);
+    image.filter(pixels.filter);
     image.width(pixels.width as i32);
     image.height(pixels.height as i32);
     match (pixels.components, srgb) {
