@@ -13,6 +13,7 @@ use crate::cover::{self, CoverImage};
 use crate::error::Result;
 use crate::fonts::{Face, FontSet};
 use crate::model::{Book, ImageAsset, ImageFormat, Place};
+use crate::scale;
 use package::{Contents, Resource};
 use xhtml::TocEntry;
 use zipped::Packed;
@@ -181,15 +182,8 @@ fn images(book: &Book) -> (Vec<String>, Vec<Resource>) {
 /// An image scaled to fit 1600 × 1600 px and encoded as PNG or JPEG.
 fn reencode(asset: &ImageAsset, png: bool) -> Vec<u8> {
     let rgba = if asset.width > MAX_IMAGE_SIDE || asset.height > MAX_IMAGE_SIDE {
-        // scaled from the decoded pixels in place, not from a copy of them
-        let view = image::ImageBuffer::<image::Rgba<u8>, &[u8]>::from_raw(
-            asset.width,
-            asset.height,
-            &asset.rgba,
-        )
-        .unwrap_or_default();
-        let (width, height) = fit_within(asset.width, asset.height, MAX_IMAGE_SIDE);
-        image::imageops::resize(&view, width, height, image::imageops::FilterType::Lanczos3)
+        let to = fit_within(asset.width, asset.height, MAX_IMAGE_SIDE);
+        scale::rgba(&asset.rgba, asset.width, asset.height, to)
     } else {
         image::RgbaImage::from_raw(asset.width, asset.height, asset.rgba.clone())
             .unwrap_or_default()
@@ -207,8 +201,7 @@ fn reencode(asset: &ImageAsset, png: bool) -> Vec<u8> {
 }
 
 /// The size of a `width` × `height` image scaled to fit a `side` × `side` square, the
-/// aspect kept, each side rounded and at least 1 (as `image`'s `DynamicImage::resize`
-/// computes it, so that the scaled pixels are the same).
+/// aspect kept, each side rounded and at least 1.
 fn fit_within(width: u32, height: u32, side: u32) -> (u32, u32) {
     let ratio = (f64::from(side) / f64::from(width)).min(f64::from(side) / f64::from(height));
     let scaled = |n: u32| ((f64::from(n) * ratio).round() as u32).max(1);

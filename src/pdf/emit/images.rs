@@ -15,6 +15,7 @@ use super::fonts::{deflate, Fonts};
 use super::Document;
 use crate::model::{ImageAsset, ImageFormat};
 use crate::pdf::shape::{Bitmap, FontKey};
+use crate::scale;
 
 /// An image is scaled down only when it holds this many times the pixels its target
 /// resolution needs (in each direction): below that, re-encoding costs more than it
@@ -187,21 +188,21 @@ fn prepare(asset: &ImageAsset, w: f32, h: f32, target_ppi: f32, print: bool) -> 
             };
         }
     }
-    // the decoded pixels, read in place
-    let rgba = image::ImageBuffer::<image::Rgba<u8>, &[u8]>::from_raw(
-        asset.width,
-        asset.height,
-        &asset.rgba,
-    )
-    .unwrap_or_default();
     let mut pixels = if fits {
+        // the decoded pixels, read in place
+        let rgba = image::ImageBuffer::<image::Rgba<u8>, &[u8]>::from_raw(
+            asset.width,
+            asset.height,
+            &asset.rgba,
+        )
+        .unwrap_or_default();
         from_rgba(&rgba, print)
     } else {
-        let scale = ((w / 72.0 * target_ppi) / asset.width as f32)
+        let factor = ((w / 72.0 * target_ppi) / asset.width as f32)
             .min((h / 72.0 * target_ppi) / asset.height as f32);
-        let nw = ((asset.width as f32 * scale).round() as u32).max(1);
-        let nh = ((asset.height as f32 * scale).round() as u32).max(1);
-        let scaled = image::imageops::resize(&rgba, nw, nh, image::imageops::FilterType::Lanczos3);
+        let nw = ((asset.width as f32 * factor).round() as u32).max(1);
+        let nh = ((asset.height as f32 * factor).round() as u32).max(1);
+        let scaled = scale::rgba(&asset.rgba, asset.width, asset.height, (nw, nh));
         from_rgba(&scaled, print)
     };
     if asset.format == ImageFormat::Jpeg && pixels.alpha.is_none() {
