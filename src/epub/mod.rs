@@ -183,7 +183,7 @@ fn images(book: &Book) -> (Vec<String>, Vec<Resource>) {
 fn reencode(asset: &ImageAsset, png: bool) -> Vec<u8> {
     let rgba = if asset.width > MAX_IMAGE_SIDE || asset.height > MAX_IMAGE_SIDE {
         let to = fit_within(asset.width, asset.height, MAX_IMAGE_SIDE);
-        scale::rgba(&asset.rgba, asset.width, asset.height, to)
+        scale::rgba(asset, to)
     } else {
         image::RgbaImage::from_raw(asset.width, asset.height, asset.rgba.clone())
             .unwrap_or_default()

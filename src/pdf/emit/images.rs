@@ -202,7 +202,7 @@ fn prepare(asset: &ImageAsset, w: f32, h: f32, target_ppi: f32, print: bool) -> 
             .min((h / 72.0 * target_ppi) / asset.height as f32);
         let nw = ((asset.width as f32 * factor).round() as u32).max(1);
         let nh = ((asset.height as f32 * factor).round() as u32).max(1);
-        let scaled = scale::rgba(&asset.rgba, asset.width, asset.height, (nw, nh));
+        let scaled = scale::rgba(asset, (nw, nh));
         from_rgba(&scaled, print)
     };
     if asset.format == ImageFormat::Jpeg && pixels.alpha.is_none() {
