@@ -10,6 +10,7 @@ use image::{ImageFormat, ImageReader, Limits, Rgb, RgbImage};
 use crate::error::{Code, Error, Location, Result};
 use crate::fonts::Face;
 use crate::model::{Book, CoverSource, Metadata};
+use crate::raster;
 use crate::script::{self, is_wide, Class};
 
 /// Largest cover width in pixels (the EPUB cover is scaled to fit 1600×2560).
@@ -119,32 +120,25 @@ pub fn from_image(source: &CoverSource) -> Result<(Vec<u8>, (u32, u32))> {
             "re-export it from an image editor (at most 16384 pixels a side)",
         )
     })?;
-    let image = if image.width() > MAX_WIDTH || image.height() > MAX_HEIGHT {
-        image.resize(MAX_WIDTH, MAX_HEIGHT, image::imageops::FilterType::Lanczos3)
-    } else {
-        image
-    };
-    let size = (image.width(), image.height());
-    Ok((encode(&flatten(image)), size))
+    let has_alpha = image.color().has_alpha();
+    let mut rgba = image.to_rgba8();
+    let size = rgba.dimensions();
+    let to = raster::fit_within(size, (MAX_WIDTH, MAX_HEIGHT));
+    if to != size {
+        rgba = raster::scaled(rgba.as_raw(), size, to, has_alpha);
+    }
+    let flat = flatten(&rgba);
+    Ok((raster::jpeg(flat.as_raw(), to, raster::Samples::Rgb), to))
 }
 
 /// The image on a white background, without alpha.
-fn flatten(image: image::DynamicImage) -> RgbImage {
-    let rgba = image.to_rgba8();
+fn flatten(rgba: &image::RgbaImage) -> RgbImage {
     RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
         let p = rgba.get_pixel(x, y).0;
         let a = u16::from(p[3]);
         let mix = |c: u8| ((u16::from(c) * a + 255 * (255 - a)) / 255) as u8;
         Rgb([mix(p[0]), mix(p[1]), mix(p[2])])
     })
-}
-
-fn encode(image: &RgbImage) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
-    // Encoding an in-memory RGB buffer into a Vec cannot fail.
-    let _ = encoder.encode_image(image);
-    out
 }
 
 /// The paper colour of a drawn cover.

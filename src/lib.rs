@@ -23,7 +23,7 @@ pub mod model;
 mod output;
 pub mod pdf;
 pub mod progress;
-pub mod scale;
+pub mod raster;
 pub mod script;
 pub mod source;
 pub mod watch;

@@ -13,7 +13,7 @@ use crate::cover::{self, CoverImage};
 use crate::error::Result;
 use crate::fonts::{Face, FontSet};
 use crate::model::{Book, ImageAsset, ImageFormat, Place};
-use crate::scale;
+use crate::raster;
 use package::{Contents, Resource};
 use xhtml::TocEntry;
 use zipped::Packed;
@@ -181,31 +181,26 @@ fn images(book: &Book) -> (Vec<String>, Vec<Resource>) {
 
 /// An image scaled to fit 1600 × 1600 px and encoded as PNG or JPEG.
 fn reencode(asset: &ImageAsset, png: bool) -> Vec<u8> {
-    let rgba = if asset.width > MAX_IMAGE_SIDE || asset.height > MAX_IMAGE_SIDE {
-        let to = fit_within(asset.width, asset.height, MAX_IMAGE_SIDE);
-        scale::rgba(asset, to)
-    } else {
-        image::RgbaImage::from_raw(asset.width, asset.height, asset.rgba.clone())
-            .unwrap_or_default()
+    let size = (asset.width, asset.height);
+    let to = raster::fit_within(size, (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE));
+    let scaled = (to != size).then(|| raster::scaled(&asset.rgba, size, to, asset.has_alpha));
+    let (rgba, size) = match &scaled {
+        Some(image) => (image.as_raw().as_slice(), image.dimensions()),
+        None => (asset.rgba.as_slice(), size),
     };
-    let image = image::DynamicImage::ImageRgba8(rgba);
+    if !png {
+        return raster::jpeg(rgba, size, raster::Samples::Rgba);
+    }
+    use image::ImageEncoder as _;
     let mut out = Vec::new();
     // Encoding an in-memory image into a Vec cannot fail.
-    let _ = if png {
-        image.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-    } else {
-        let rgb = image::DynamicImage::ImageRgb8(image.to_rgb8());
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90).encode_image(&rgb)
-    };
+    let _ = image::codecs::png::PngEncoder::new(&mut out).write_image(
+        rgba,
+        size.0,
+        size.1,
+        image::ExtendedColorType::Rgba8,
+    );
     out
-}
-
-/// The size of a `width` × `height` image scaled to fit a `side` × `side` square, the
-/// aspect kept, each side rounded and at least 1.
-fn fit_within(width: u32, height: u32, side: u32) -> (u32, u32) {
-    let ratio = (f64::from(side) / f64::from(width)).min(f64::from(side) / f64::from(height));
-    let scaled = |n: u32| ((f64::from(n) * ratio).round() as u32).max(1);
-    (scaled(width), scaled(height))
 }
 
 /// Subsets of each used face, subsets of installed fonts for characters no bundled face

@@ -15,14 +15,12 @@ use super::fonts::{deflate, Fonts};
 use super::Document;
 use crate::model::{ImageAsset, ImageFormat};
 use crate::pdf::shape::{Bitmap, FontKey};
-use crate::scale;
+use crate::raster;
 
 /// An image is scaled down only when it holds this many times the pixels its target
 /// resolution needs (in each direction): below that, re-encoding costs more than it
 /// saves.
 const DOWNSAMPLE_ABOVE: f32 = 1.5;
-/// JPEG quality of re-encoded photos.
-const JPEG_QUALITY: u8 = 90;
 
 /// The images of a document, embedded.
 pub struct Images {
@@ -202,24 +200,17 @@ fn prepare(asset: &ImageAsset, w: f32, h: f32, target_ppi: f32, print: bool) -> 
             .min((h / 72.0 * target_ppi) / asset.height as f32);
         let nw = ((asset.width as f32 * factor).round() as u32).max(1);
         let nh = ((asset.height as f32 * factor).round() as u32).max(1);
-        let scaled = scale::rgba(asset, (nw, nh));
+        let size = (asset.width, asset.height);
+        let scaled = raster::scaled(&asset.rgba, size, (nw, nh), asset.has_alpha);
         from_rgba(&scaled, print)
     };
-    if asset.format == ImageFormat::Jpeg && pixels.alpha.is_none() {
+    if asset.format == ImageFormat::Jpeg && pixels.alpha.is_none() && pixels.components == 3 {
         // a photo stays a photo: JPEG, not deflated samples
-        let rgb = image::ImageBuffer::<image::Rgb<u8>, &[u8]>::from_raw(
-            pixels.width,
-            pixels.height,
-            &pixels.data,
-        );
-        if let (3, Some(rgb)) = (pixels.components, rgb) {
-            let mut out = Vec::new();
-            let encoder =
-                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
-            if rgb.write_with_encoder(encoder).is_ok() {
-                pixels.data = out;
-                pixels.jpeg = true;
-            }
+        let size = (pixels.width, pixels.height);
+        let encoded = raster::jpeg(&pixels.data, size, raster::Samples::Rgb);
+        if !encoded.is_empty() {
+            pixels.data = encoded;
+            pixels.jpeg = true;
         }
     }
     pixels
