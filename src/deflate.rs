@@ -8,7 +8,10 @@ use std::io::Write as _;
 /// ~2 % worse than 9 at a third of the time (measured on the long benchmark book).
 pub const PER_BUILD: u32 = 6;
 
-/// Level for font programs, `/ToUnicode` CMaps and images in the PDF.
+/// Level for font programs, `/ToUnicode` CMaps and images in the PDF. Measured on the
+/// article (41 interleaved builds): level 6 saves 1.2 ms of CPU and level 2 1.9 ms, with
+/// no change in wall time (the fonts are deflated beside the EPUB's work), for a PDF
+/// 1.4 % and 1.8 % larger; so 9.
 pub const FONTS: u32 = 9;
 
 /// Level for constant data deflated when inkstone is built, where time costs nothing.
