@@ -165,22 +165,20 @@ fn coverage_level(coverage: f32) -> u8 {
     }
 }
 
-/// `len` zero bytes, written rather than merely allocated. A zeroed allocation maps
-/// the kernel's shared zero page on the first read, so painting a pixel (which reads it
-/// first) faults twice per page, the second time flushing the page from every core.
-fn written_zeros(len: usize) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(len);
-    // an opaque zero, so that the compiler cannot turn this back into a zeroed allocation
-    bytes.resize(len, std::hint::black_box(0));
-    bytes
-}
-
 /// A cover being drawn: one palette index per pixel (paper, or an ink at a coverage
 /// level), so the finished image is a small 8-bit indexed PNG.
+///
+/// The pixels are a zeroed allocation, which the kernel backs with memory only where
+/// it is written: most of a cover is bare paper, so writing all 4 MB up front would
+/// cost more than the drawing. Painting reads a pixel before writing it, and a page
+/// first read and then written faults twice (the second time flushing it from every
+/// core), so each row is written once, with paper, before its first pixel is read.
 pub struct Canvas {
     width: u32,
     height: u32,
     pixels: Vec<u8>,
+    /// Rows written (with paper) at least once.
+    written: Vec<bool>,
 }
 
 impl Canvas {
@@ -188,7 +186,8 @@ impl Canvas {
         Canvas {
             width,
             height,
-            pixels: written_zeros((width * height) as usize),
+            pixels: vec![0; (width * height) as usize],
+            written: vec![false; height as usize],
         }
     }
 
@@ -206,7 +205,13 @@ impl Canvas {
         if level == 0 {
             return;
         }
-        let pixel = &mut self.pixels[(y * i64::from(self.width) + x) as usize];
+        let (row, width) = (y as usize, self.width as usize);
+        if !self.written[row] {
+            // an opaque zero, so that the compiler cannot drop the write as redundant
+            self.pixels[row * width..(row + 1) * width].fill(std::hint::black_box(0));
+            self.written[row] = true;
+        }
+        let pixel = &mut self.pixels[row * width + x as usize];
         let current = if *pixel == 0 {
             0
         } else {
