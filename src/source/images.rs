@@ -1,13 +1,15 @@
-//! Images of a book: found inside the book folder, decoded once with limits (a
-//! decompression bomb is refused, not allocated), shared by every use.
+//! Images of a book: found inside the book folder, checked by their headers as the
+//! chapters are read (a decompression bomb is refused, not allocated), then decoded
+//! once, all side by side, and shared by every use.
 
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use image::{ImageReader, Limits};
+use rayon::prelude::*;
 
-use crate::error::{Code, Error, Location, Result};
+use crate::error::{Code, Error, Finding, Location, Result};
 use crate::model::{ImageAsset, ImageFormat};
 
 /// Largest width or height accepted, in pixels.
@@ -21,24 +23,28 @@ pub struct ImageStore {
     dir: PathBuf,
     root: PathBuf,
     by_path: HashMap<PathBuf, usize>,
-    /// The images, in order of first use.
-    pub images: Vec<ImageAsset>,
+    /// The images, in the order first used; their pixels are empty until [`decode`].
+    ///
+    /// [`decode`]: ImageStore::decode
+    images: Vec<ImageAsset>,
+    /// Where each image is first used (for a message if its pixels cannot be decoded).
+    first_use: Vec<Location>,
 }
 
 impl ImageStore {
-    /// A store for the book in `dir` (as the user named it), whose canonical path is
-    /// `root`.
+    /// A store for the book in `dir` (canonical form `root`).
     pub fn new(dir: &Path, root: &Path) -> ImageStore {
         ImageStore {
             dir: dir.to_path_buf(),
             root: root.to_path_buf(),
             by_path: HashMap::new(),
             images: Vec::new(),
+            first_use: Vec::new(),
         }
     }
 
-    /// The index of the image at `rel` (relative to the book folder), loading it on
-    /// first use. `at` is the place that uses it.
+    /// The index of the image at `rel` (relative to the book folder), read and checked
+    /// by its header on first use; `at` is where it is used.
     pub fn load(&mut self, rel: &str, at: &Location) -> Result<usize> {
         let rel = percent_decode(rel);
         let (shown, canonical) =
@@ -47,15 +53,29 @@ impl ImageStore {
             return Ok(index);
         }
         let data = std::fs::read(&canonical).map_err(|e| Error::io(&shown, "read the image", e))?;
-        let asset = decode(&shown, data, at)?;
+        let asset = inspect(&shown, data, at)?;
         self.images.push(asset);
+        self.first_use.push(at.clone());
         self.by_path.insert(canonical, self.images.len() - 1);
         Ok(self.images.len() - 1)
     }
+
+    /// Every image with its pixels, decoded side by side; an image that cannot be
+    /// decoded adds an error to `findings` (at its first use) and keeps no pixels.
+    pub fn decode(mut self, findings: &mut Vec<Finding>) -> Vec<ImageAsset> {
+        let failed: Vec<Error> = self
+            .images
+            .par_iter_mut()
+            .zip(&self.first_use)
+            .filter_map(|(asset, at)| decode_pixels(asset, at).err())
+            .collect();
+        findings.extend(failed.iter().flat_map(Error::findings));
+        self.images
+    }
 }
 
-/// Decodes an image file, refusing unknown formats and images too large to be safe.
-pub fn decode(shown: &Path, data: Vec<u8>, at: &Location) -> Result<ImageAsset> {
+/// An image checked by its header (format and size): its pixels not decoded yet.
+pub fn inspect(shown: &Path, data: Vec<u8>, at: &Location) -> Result<ImageAsset> {
     let reader = ImageReader::new(Cursor::new(&data))
         .with_guessed_format()
         .map_err(|e| Error::io(shown, "read the image", e))?;
@@ -91,7 +111,21 @@ pub fn decode(shown: &Path, data: Vec<u8>, at: &Location) -> Result<ImageAsset> 
             format!("scale it down to at most {MAX_SIDE} pixels a side"),
         ));
     }
-    let mut reader = ImageReader::new(Cursor::new(&data))
+    Ok(ImageAsset {
+        source: shown.to_path_buf(),
+        format,
+        width,
+        height,
+        rgba: Vec::new(),
+        has_alpha: false,
+        data,
+    })
+}
+
+/// Decodes the pixels of an image [`inspect`] accepted, with the same limits.
+pub fn decode_pixels(asset: &mut ImageAsset, at: &Location) -> Result<()> {
+    let shown = asset.source.as_path();
+    let mut reader = ImageReader::new(Cursor::new(&asset.data))
         .with_guessed_format()
         .map_err(|e| Error::io(shown, "read the image", e))?;
     let mut limits = Limits::default();
@@ -101,16 +135,9 @@ pub fn decode(shown: &Path, data: Vec<u8>, at: &Location) -> Result<ImageAsset> 
     reader.limits(limits);
     let image = reader.decode().map_err(|e| undecodable(shown, at, &e))?;
     let rgba = image.to_rgba8();
-    let has_alpha = rgba.pixels().any(|p| p.0[3] != 255);
-    Ok(ImageAsset {
-        source: shown.to_path_buf(),
-        format,
-        width,
-        height,
-        rgba: rgba.into_raw(),
-        has_alpha,
-        data,
-    })
+    asset.has_alpha = rgba.pixels().any(|p| p.0[3] != 255);
+    asset.rgba = rgba.into_raw();
+    Ok(())
 }
 
 fn undecodable(shown: &Path, at: &Location, e: &dyn std::fmt::Display) -> Error {
@@ -156,7 +183,10 @@ mod tests {
 
     #[test]
     fn decodes_and_reports_size() {
-        let asset = decode(Path::new("a.png"), png(3, 2), &Location::file("c.md")).unwrap();
+        let at = Location::file("c.md");
+        let mut asset = inspect(Path::new("a.png"), png(3, 2), &at).unwrap();
+        assert!(asset.rgba.is_empty());
+        decode_pixels(&mut asset, &at).unwrap();
         assert_eq!(
             (asset.width, asset.height, asset.format),
             (3, 2, ImageFormat::Png)
@@ -186,7 +216,7 @@ mod tests {
     #[test]
     fn refuses_a_decompression_bomb_by_its_header() {
         let bomb = bomb(30_000, 30_000);
-        let e = decode(Path::new("bomb.png"), bomb, &Location::line("c.md", 4)).unwrap_err();
+        let e = inspect(Path::new("bomb.png"), bomb, &Location::line("c.md", 4)).unwrap_err();
         assert!(
             e.to_string()
                 .starts_with("c.md:4: `bomb.png` is 30000 × 30000 pixels"),
@@ -196,7 +226,7 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_an_image() {
-        let e = decode(
+        let e = inspect(
             Path::new("x.png"),
             b"<svg/>".to_vec(),
             &Location::line("c.md", 1),
@@ -206,6 +236,31 @@ mod tests {
             e.to_string()
                 .contains("is not a PNG, JPEG, WebP or GIF image"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn pixels_that_cannot_be_decoded_are_an_error_at_the_first_use() {
+        // a header of 3 × 2 pixels with no pixel data: accepted by its header
+        let at = Location::line("c.md", 7);
+        let broken = inspect(Path::new("broken.png"), bomb(3, 2), &at).unwrap();
+        let fine = inspect(Path::new("a.png"), png(3, 2), &at).unwrap();
+        let store = ImageStore {
+            dir: PathBuf::new(),
+            root: PathBuf::new(),
+            by_path: HashMap::new(),
+            images: vec![fine, broken],
+            first_use: vec![Location::line("c.md", 2), at],
+        };
+        let mut findings = Vec::new();
+        let images = store.decode(&mut findings);
+        assert_eq!(images[0].rgba.len(), 24);
+        assert!(images[1].rgba.is_empty());
+        assert_eq!(findings.len(), 1);
+        let message = findings[0].to_string();
+        assert!(
+            message.starts_with("c.md:7: cannot decode the image `broken.png`"),
+            "{message}"
         );
     }
 

@@ -71,6 +71,7 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Loaded> {
     let mut warnings = Vec::new();
     let mut images = images::ImageStore::new(dir, &root);
     let chapters = read_chapters(dir, &root, &table, &at, &mut images, &mut warnings)?;
+    let images = images.decode(&mut warnings);
     let cover = match &table.cover {
         Some(cover) => Some(resolve_cover(
             dir,
@@ -91,7 +92,7 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Loaded> {
             dir: dir.to_path_buf(),
             pdf,
             print,
-            images: images.images,
+            images,
         },
         warnings,
     })
