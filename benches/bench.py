@@ -3,9 +3,11 @@
 
 usage: benches/bench.py [--runs N] [--long-runs M] [--inkstone PATH] [--skip-long]
 
-Books: the article (book/) and a generated long book of 1,000,000 characters in 100
-chapters (benches/longbook.py); inkstone alone also builds a 2,000,000-character book,
-to show that its cost grows linearly. Each book is converted into an equivalent Typst
+Books: the article (book/), a generated long book of 1,000,000 characters in 100
+chapters (benches/longbook.py), and a book of 24 chapters each showing a 2400 x 1600
+photo (which inkstone scales for the EPUB and the PDF, and Typst embeds as it is);
+inkstone alone also builds a 2,000,000-character book, to show that its cost grows
+linearly. Each book is converted into an equivalent Typst
 document (A5, Noto Serif CJK SC 10.5 pt from fonts/, baseline pitch 1.7, 2-em indent,
 justified, 31-em measure, headings in Noto Sans CJK SC, chapters on new pages, running
 folio). Typst writes only the PDF; inkstone writes the EPUB as well. `inkstone check`
@@ -46,8 +48,9 @@ def escape(text):
     return re.sub(r'([#\[\]*_`$\\<>@~])', r'\\\1', text)
 
 
-def typst_source(book_dir):
-    """The book's chapters as one Typst document, set like inkstone sets them."""
+def typst_source(book_dir, work):
+    """The book's chapters as one Typst document (written into `work`), set like inkstone
+    sets them."""
     out = list(PREAMBLE)
     for path in sorted(glob.glob(os.path.join(book_dir, "*.md"))):
         with open(path, encoding="utf-8") as f:
@@ -58,6 +61,10 @@ def typst_source(book_dir):
                 out.append("= " + escape(block[2:]))
             elif block.startswith("## "):
                 out.append("== " + escape(block[3:]))
+            elif block.startswith("!["):
+                caption, target = re.match(r"!\[(.*)\]\((.*)\)", block).groups()
+                path = os.path.relpath(os.path.join(book_dir, target), work)
+                out.append(f'#figure(image("{path}", width: 100%), caption: [{escape(caption)}])')
             elif block.startswith("<p class=\"byline\">"):
                 out.append("#align(right)[" + escape(re.sub(r"<[^>]+>", "", block)) + "]")
             else:
@@ -97,7 +104,7 @@ def compare(label, book_dir, work, inkstone, typst, runs):
     """Runs both tools `runs` times on one book, interleaved; prints medians and ratios."""
     source = os.path.join(work, f"{label}.typ")
     with open(source, "w", encoding="utf-8") as f:
-        f.write(typst_source(book_dir))
+        f.write(typst_source(book_dir, work))
     ink = [inkstone, "build", book_dir, "-o", os.path.join(work, f"out-{label}")]
     typ = [typst, "compile", "--font-path", os.path.join(ROOT, "fonts"), "--ignore-system-fonts",
            source, os.path.join(work, f"{label}-typst.pdf")]
@@ -146,6 +153,9 @@ def main():
             print(f"2M characters: inkstone alone, {a.long_runs} runs")
             t2, _ = summary("inkstone build (EPUB + PDF)", samples)
             print(f"  time 2M / 1M: {t2 / t1:.2f}")
+            photos = os.path.join(work, "photos")
+            longbook.write(photos, 100_000, 24, photos=24)
+            compare("24 photos", photos, work, inkstone, typst, a.long_runs)
     finally:
         shutil.rmtree(work)
 

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Writes a long book for benchmarks: about CHARS characters in CHAPTERS chapters.
 
-usage: benches/longbook.py OUT_DIR [--chars 1000000] [--chapters 100]
+usage: benches/longbook.py OUT_DIR [--chars 1000000] [--chapters 100] [--photos 0]
 
 The text is public domain: the paragraphs of the test books in tests/books/lunyu
 (the Analects, Simplified) and tests/books/mengzi (Mencius, Traditional), dealt out
 in a fixed pseudo-random order until each chapter holds its share. Every chapter has
-a title and, every twenty paragraphs, a section heading; no images. The same
-arguments always give the same book.
+a title and, every twenty paragraphs, a section heading. With --photos N, each of the
+first N chapters shows a photo after its first paragraph: the 2400 x 1600 JPEG of
+tests/books/print, each copy made a distinct file by bytes after its end (which JPEG
+readers ignore), so that no tool can share one copy among them. The same arguments
+always give the same book.
 """
 import argparse
 import glob
@@ -30,7 +33,10 @@ def corpus():
     return paragraphs
 
 
-def write(out, chars, chapters):
+PHOTO = os.path.join(ROOT, "tests", "books", "print", "images", "landscape.jpg")
+
+
+def write(out, chars, chapters, photos=0):
     paragraphs = corpus()
     rng = random.Random(20261127)
     per_chapter = chars // chapters
@@ -47,6 +53,8 @@ def write(out, chars, chapters):
             body.append(p)
             size += len(p)
             n += 1
+            if n == 1 and c < photos:
+                body.append(photo(out, c + 1))
         total += size
         with open(os.path.join(out, f"{c + 1:03d}.md"), "w", encoding="utf-8") as f:
             f.write("\n\n".join(body) + "\n")
@@ -56,13 +64,25 @@ def write(out, chars, chapters):
     return total
 
 
+def photo(out, number):
+    """Writes photo `number` into OUT/images; returns the Markdown that shows it."""
+    os.makedirs(os.path.join(out, "images"), exist_ok=True)
+    name = f"images/photo-{number:03d}.jpg"
+    with open(PHOTO, "rb") as f:
+        data = f.read()
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(data + f"photo {number}".encode())
+    return f"![图{number}]({name})"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("out")
     ap.add_argument("--chars", type=int, default=1_000_000)
     ap.add_argument("--chapters", type=int, default=100)
+    ap.add_argument("--photos", type=int, default=0)
     a = ap.parse_args()
-    total = write(a.out, a.chars, a.chapters)
+    total = write(a.out, a.chars, a.chapters, a.photos)
     print(f"{a.out}: {a.chapters} chapters, {total} characters")
 
 
