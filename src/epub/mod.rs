@@ -183,10 +183,11 @@ fn images(book: &Book) -> (Vec<String>, Vec<Resource>) {
 fn reencode(asset: &ImageAsset, png: bool) -> Vec<u8> {
     let size = (asset.width, asset.height);
     let to = raster::fit_within(size, (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE));
-    let scaled = (to != size).then(|| raster::scaled(&asset.rgba, size, to, asset.has_alpha));
+    let pixels = raster::pixels(asset);
+    let scaled = (to != size).then(|| raster::scaled(&pixels, size, to, asset.has_alpha));
     let (rgba, size) = match &scaled {
         Some(image) => (image.as_raw().as_slice(), image.dimensions()),
-        None => (asset.rgba.as_slice(), size),
+        None => (&*pixels, size),
     };
     if !png {
         return raster::jpeg(rgba, size, raster::Samples::Rgba);

@@ -37,8 +37,10 @@ pub struct ImageAsset {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// Decoded pixels, 8-bit RGBA, row by row.
-    pub rgba: Vec<u8>,
+    /// Decoded pixels, 8-bit RGBA, row by row, while the book's images fit the memory
+    /// budget for decoded pixels; `None` for an image decoded again where its pixels
+    /// are needed (`raster::pixels`).
+    pub rgba: Option<Vec<u8>>,
     /// Whether any pixel is not fully opaque.
     pub has_alpha: bool,
 }

@@ -1,21 +1,24 @@
 //! Images of a book: found inside the book folder, checked by their headers as the
 //! chapters are read (a decompression bomb is refused, not allocated), then decoded
-//! once, all side by side, and shared by every use.
+//! once, all side by side, and shared by every use. Decoded pixels are kept for the
+//! build only up to a budget: a book of many large photos would otherwise hold them all
+//! at once (a 12-megapixel photo is 48 MB decoded); the images past it are decoded again
+//! where their pixels are needed.
 
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use image::{ImageReader, Limits};
+use image::ImageReader;
 use rayon::prelude::*;
 
 use crate::error::{Code, Error, Finding, Location, Result};
 use crate::model::{ImageAsset, ImageFormat};
+use crate::raster::{self, MAX_ALLOC, MAX_SIDE};
 
-/// Largest width or height accepted, in pixels.
-pub const MAX_SIDE: u32 = 16_384;
-/// Largest decoded size accepted, in bytes.
-const MAX_ALLOC: u64 = 512 << 20;
+/// Decoded pixels kept for the whole build, in bytes: images in the order first used,
+/// while their pixels together fit.
+const PIXEL_BUDGET: u64 = 256 << 20;
 
 /// Loads each image once and hands out its index.
 #[derive(Debug)]
@@ -60,18 +63,33 @@ impl ImageStore {
         Ok(self.images.len() - 1)
     }
 
-    /// Every image with its pixels, decoded side by side; an image that cannot be
-    /// decoded adds an error to `findings` (at its first use) and keeps no pixels.
+    /// Every image decoded, side by side, keeping its pixels within [`PIXEL_BUDGET`];
+    /// an image that cannot be decoded adds an error to `findings` (at its first use).
     pub fn decode(mut self, findings: &mut Vec<Finding>) -> Vec<ImageAsset> {
+        let keep = within_budget(&self.images, PIXEL_BUDGET);
         let failed: Vec<Error> = self
             .images
             .par_iter_mut()
             .zip(&self.first_use)
-            .filter_map(|(asset, at)| decode_pixels(asset, at).err())
+            .zip(&keep)
+            .filter_map(|((asset, at), &keep)| decode_pixels(asset, at, keep).err())
             .collect();
         findings.extend(failed.iter().flat_map(Error::findings));
         self.images
     }
+}
+
+/// For each image in order, whether its pixels are kept: while the decoded sizes so far
+/// add up to at most `budget` bytes.
+fn within_budget(images: &[ImageAsset], budget: u64) -> Vec<bool> {
+    let mut total = 0;
+    images
+        .iter()
+        .map(|a| {
+            total += u64::from(a.width) * u64::from(a.height) * 4;
+            total <= budget
+        })
+        .collect()
 }
 
 /// An image checked by its header (format and size): its pixels not decoded yet.
@@ -116,27 +134,18 @@ pub fn inspect(shown: &Path, data: Vec<u8>, at: &Location) -> Result<ImageAsset>
         format,
         width,
         height,
-        rgba: Vec::new(),
+        rgba: None,
         has_alpha: false,
         data,
     })
 }
 
-/// Decodes the pixels of an image [`inspect`] accepted, with the same limits.
-pub fn decode_pixels(asset: &mut ImageAsset, at: &Location) -> Result<()> {
-    let shown = asset.source.as_path();
-    let mut reader = ImageReader::new(Cursor::new(&asset.data))
-        .with_guessed_format()
-        .map_err(|e| Error::io(shown, "read the image", e))?;
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_ALLOC);
-    reader.limits(limits);
-    let image = reader.decode().map_err(|e| undecodable(shown, at, &e))?;
-    let rgba = image.to_rgba8();
+/// Decodes the pixels of an image [`inspect`] accepted, to find whether any is
+/// transparent and that they can be decoded at all; keeps them when `keep`.
+pub fn decode_pixels(asset: &mut ImageAsset, at: &Location, keep: bool) -> Result<()> {
+    let rgba = raster::decode(&asset.data).map_err(|e| undecodable(&asset.source, at, &e))?;
     asset.has_alpha = rgba.pixels().any(|p| p.0[3] != 255);
-    asset.rgba = rgba.into_raw();
+    asset.rgba = keep.then(|| rgba.into_raw());
     Ok(())
 }
 
@@ -185,13 +194,13 @@ mod tests {
     fn decodes_and_reports_size() {
         let at = Location::file("c.md");
         let mut asset = inspect(Path::new("a.png"), png(3, 2), &at).unwrap();
-        assert!(asset.rgba.is_empty());
-        decode_pixels(&mut asset, &at).unwrap();
+        assert!(asset.rgba.is_none());
+        decode_pixels(&mut asset, &at, true).unwrap();
         assert_eq!(
             (asset.width, asset.height, asset.format),
             (3, 2, ImageFormat::Png)
         );
-        assert_eq!(asset.rgba.len(), 24);
+        assert_eq!(asset.rgba.as_ref().map(Vec::len), Some(24));
         assert!(!asset.has_alpha);
     }
 
@@ -254,14 +263,24 @@ mod tests {
         };
         let mut findings = Vec::new();
         let images = store.decode(&mut findings);
-        assert_eq!(images[0].rgba.len(), 24);
-        assert!(images[1].rgba.is_empty());
+        assert_eq!(images[0].rgba.as_ref().map(Vec::len), Some(24));
+        assert!(images[1].rgba.is_none());
         assert_eq!(findings.len(), 1);
         let message = findings[0].to_string();
         assert!(
             message.starts_with("c.md:7: cannot decode the image `broken.png`"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn pixels_are_kept_in_order_while_they_fit_the_budget() {
+        let at = Location::file("c.md");
+        let sized = |w, h| inspect(Path::new("a.png"), png(w, h), &at).unwrap();
+        // 24, 400, 24 and 40 bytes of pixels
+        let images = [sized(3, 2), sized(10, 10), sized(3, 2), sized(5, 2)];
+        assert_eq!(within_budget(&images, 448), [true, true, true, false]);
+        assert_eq!(within_budget(&images, 100), [true, false, false, false]);
     }
 
     #[test]

@@ -186,12 +186,13 @@ fn prepare(asset: &ImageAsset, w: f32, h: f32, target_ppi: f32, print: bool) -> 
             };
         }
     }
+    let decoded = raster::pixels(asset);
     let mut pixels = if fits {
         // the decoded pixels, read in place
         let rgba = image::ImageBuffer::<image::Rgba<u8>, &[u8]>::from_raw(
             asset.width,
             asset.height,
-            &asset.rgba,
+            &decoded,
         )
         .unwrap_or_default();
         from_rgba(&rgba, print)
@@ -201,7 +202,7 @@ fn prepare(asset: &ImageAsset, w: f32, h: f32, target_ppi: f32, print: bool) -> 
         let nw = ((asset.width as f32 * factor).round() as u32).max(1);
         let nh = ((asset.height as f32 * factor).round() as u32).max(1);
         let size = (asset.width, asset.height);
-        let scaled = raster::scaled(&asset.rgba, size, (nw, nh), asset.has_alpha);
+        let scaled = raster::scaled(&decoded, size, (nw, nh), asset.has_alpha);
         from_rgba(&scaled, print)
     };
     if asset.format == ImageFormat::Jpeg && pixels.alpha.is_none() && pixels.components == 3 {
