@@ -27,3 +27,23 @@ pub fn zlib(data: &[u8], level: u32) -> Vec<u8> {
     let _ = encoder.write_all(data);
     encoder.finish().unwrap_or_default()
 }
+
+/// `data` inflated (zlib framing), for tests that read back what was deflated.
+#[cfg(test)]
+pub fn inflate(data: &[u8]) -> Vec<u8> {
+    let mut inflated = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(data), &mut inflated)
+        .expect("deflated data inflates");
+    inflated
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn what_is_deflated_inflates_to_itself() {
+        let text = "子曰：学而时习之，不亦说乎？".repeat(20);
+        let deflated = super::zlib(text.as_bytes(), super::PER_BUILD);
+        assert!(deflated.len() < text.len() / 4);
+        assert_eq!(super::inflate(&deflated), text.as_bytes());
+    }
+}
