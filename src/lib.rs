@@ -154,7 +154,12 @@ pub struct CheckOptions {
 /// Findings come in file and line order. An error that stops the reading (a broken
 /// `book.toml`) is returned as the error.
 pub fn check(options: &CheckOptions) -> Result<Vec<Finding>> {
-    let loaded = source::load(&options.book_dir, &options.load)?;
+    // checking needs to know that images decode, not their pixels
+    let load = source::LoadOptions {
+        keep_pixels: false,
+        ..options.load.clone()
+    };
+    let loaded = source::load(&options.book_dir, &load)?;
     let book = loaded.book;
     let mut findings = loaded.warnings;
     let font_set = fonts::FontSet::for_book(&book, &mut findings);

@@ -93,6 +93,7 @@ fn main() -> ExitCode {
 fn load_options() -> LoadOptions {
     LoadOptions {
         source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
+        keep_pixels: true,
     }
 }
 

@@ -63,10 +63,12 @@ impl ImageStore {
         Ok(self.images.len() - 1)
     }
 
-    /// Every image decoded, side by side, keeping its pixels within [`PIXEL_BUDGET`];
-    /// an image that cannot be decoded adds an error to `findings` (at its first use).
-    pub fn decode(mut self, findings: &mut Vec<Finding>) -> Vec<ImageAsset> {
-        let keep = within_budget(&self.images, PIXEL_BUDGET);
+    /// Every image decoded, side by side, keeping its pixels within [`PIXEL_BUDGET`]
+    /// when `keep_pixels`; an image that cannot be decoded adds an error to `findings`
+    /// (at its first use).
+    pub fn decode(mut self, keep_pixels: bool, findings: &mut Vec<Finding>) -> Vec<ImageAsset> {
+        let budget = if keep_pixels { PIXEL_BUDGET } else { 0 };
+        let keep = within_budget(&self.images, budget);
         let failed: Vec<Error> = self
             .images
             .par_iter_mut()
@@ -262,7 +264,7 @@ mod tests {
             first_use: vec![Location::line("c.md", 2), at],
         };
         let mut findings = Vec::new();
-        let images = store.decode(&mut findings);
+        let images = store.decode(true, &mut findings);
         assert_eq!(images[0].rgba.as_ref().map(Vec::len), Some(24));
         assert!(images[1].rgba.is_none());
         assert_eq!(findings.len(), 1);

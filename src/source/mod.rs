@@ -22,11 +22,14 @@ use config::{line_of, BookTable};
 /// neither a `date` nor `SOURCE_DATE_EPOCH` (also the earliest time a ZIP can hold).
 pub const DEFAULT_MODIFIED: i64 = 315_532_800;
 
-/// What the environment contributes to loading a book.
+/// What the environment contributes to loading a book, and what the caller needs of it.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// The value of `SOURCE_DATE_EPOCH`, if set: the modification time to record.
     pub source_date_epoch: Option<String>,
+    /// Keep images' decoded pixels (within a budget) for making the outputs; without
+    /// it images are still decoded, to find those that cannot be, but not kept.
+    pub keep_pixels: bool,
 }
 
 /// A loaded book and the warnings met on the way.
@@ -71,7 +74,7 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Loaded> {
     let mut warnings = Vec::new();
     let mut images = images::ImageStore::new(dir, &root);
     let chapters = read_chapters(dir, &root, &table, &at, &mut images, &mut warnings)?;
-    let images = images.decode(&mut warnings);
+    let images = images.decode(options.keep_pixels, &mut warnings);
     let cover = match &table.cover {
         Some(cover) => Some(resolve_cover(
             dir,
