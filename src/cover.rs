@@ -108,8 +108,8 @@ pub fn from_image(source: &CoverSource) -> Result<(Vec<u8>, (u32, u32))> {
         }
     }
     let mut limits = Limits::default();
-    limits.max_image_width = Some(16_384);
-    limits.max_image_height = Some(16_384);
+    limits.max_image_width = Some(raster::MAX_SIDE);
+    limits.max_image_height = Some(raster::MAX_SIDE);
     limits.max_alloc = Some(1 << 30);
     reader.limits(limits);
     let image = reader.decode().map_err(|e| {
@@ -117,7 +117,10 @@ pub fn from_image(source: &CoverSource) -> Result<(Vec<u8>, (u32, u32))> {
             Code::UndecodableImage,
             at(),
             format!("cannot decode the cover image: {e}"),
-            "re-export it from an image editor (at most 16384 pixels a side)",
+            format!(
+                "re-export it from an image editor (at most {} pixels a side)",
+                raster::MAX_SIDE
+            ),
         )
     })?;
     let has_alpha = image.color().has_alpha();

@@ -86,7 +86,7 @@ fn options(path: &str, modified: i64) -> SimpleFileOptions {
     } else {
         stored
             .compression_method(CompressionMethod::Deflated)
-            .compression_level(Some(i64::from(crate::deflate::PER_BUILD)))
+            .compression_level(Some(i64::from(crate::deflate::CONTENT)))
     }
 }
 

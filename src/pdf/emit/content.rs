@@ -84,7 +84,7 @@ pub fn page(
     }
     let raw = w.content.finish();
     PageStream {
-        bytes: deflate::zlib(raw.as_slice(), deflate::PER_BUILD),
+        bytes: deflate::zlib(raw.as_slice(), deflate::CONTENT),
         marked: w.marked,
     }
 }
