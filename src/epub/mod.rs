@@ -39,8 +39,8 @@ pub fn prepare(book: &Book, font_set: &FontSet) -> Result<Prepared> {
             let (pages, stylesheet, resources) = pages_and_fonts(book, font_set)?;
             let packed: Vec<Packed> = resources
                 .par_iter()
-                .map(|r| Packed::new(&package::zip_path(&r.href), &r.data, book.metadata.modified))
-                .collect::<Result<_>>()?;
+                .map(|r| Packed::new(&package::zip_path(&r.href), &r.data))
+                .collect();
             Ok((pages, stylesheet, resources, packed))
         },
     );

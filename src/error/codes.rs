@@ -67,6 +67,8 @@ pub enum Code {
     UndecodableImage,
     /// An image too large to hold in memory.
     ImageTooLarge,
+    /// The EPUB's files are more than its ZIP can hold.
+    EpubTooLarge,
     /// A heading without text (left out).
     EmptyHeading,
     /// A heading more than one level below the one before it.
@@ -101,7 +103,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the README's order.
-    pub const ALL: [Code; 46] = [
+    pub const ALL: [Code; 47] = [
         Code::NoBookFolder,
         Code::NoBookToml,
         Code::NotUtf8,
@@ -133,6 +135,7 @@ impl Code {
         Code::UnsupportedImage,
         Code::UndecodableImage,
         Code::ImageTooLarge,
+        Code::EpubTooLarge,
         Code::EmptyHeading,
         Code::SkippedHeadingLevel,
         Code::UndefinedFootnote,
@@ -184,6 +187,7 @@ impl Code {
             Code::UnsupportedImage => ("E0401", "unsupported-image"),
             Code::UndecodableImage => ("E0402", "undecodable-image"),
             Code::ImageTooLarge => ("E0403", "image-too-large"),
+            Code::EpubTooLarge => ("E0404", "epub-too-large"),
             Code::EmptyHeading => ("W0301", "empty-heading"),
             Code::SkippedHeadingLevel => ("W0302", "skipped-heading-level"),
             Code::UndefinedFootnote => ("W0303", "undefined-footnote"),
