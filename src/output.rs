@@ -2,7 +2,6 @@
 //! each file is written under a temporary name in the output folder, then renamed.
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -19,10 +18,12 @@ pub fn write_atomically(path: &Path, data: &[u8]) -> Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    // No fsync before the rename: a build's outputs can always be made again, and
+    // syncing two files took 1.7 ms of the article's 22 (41 interleaved builds), a
+    // twelfth of its time. Typst, cargo and pandoc do not sync either; ext4 (by default)
+    // writes a file replaced by a rename before the rename itself.
     let result = (|| {
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(data)?;
-        file.sync_all()?;
+        fs::write(&temp, data)?;
         fs::rename(&temp, path)
     })();
     result.map_err(|e| {
