@@ -249,6 +249,20 @@ impl Block {
         }
     }
 
+    /// [`Block::each_block`], mutably.
+    pub fn each_block_mut(&mut self, f: &mut dyn FnMut(&mut Block)) {
+        f(self);
+        match self {
+            Block::Quote(inner) => inner.iter_mut().for_each(|b| b.each_block_mut(f)),
+            Block::List(list) => list
+                .items
+                .iter_mut()
+                .flat_map(|i| &mut i.blocks)
+                .for_each(|b| b.each_block_mut(f)),
+            _ => {}
+        }
+    }
+
     /// Calls `f` with each run of inline content in the block, nested blocks included
     /// (a heading's or paragraph's text, each table cell), and the line of the
     /// innermost block holding it.

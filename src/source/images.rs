@@ -20,7 +20,18 @@ use crate::raster::{self, MAX_ALLOC, MAX_SIDE};
 /// while their pixels together fit.
 const PIXEL_BUDGET: u64 = 256 << 20;
 
-/// Loads each image once and hands out its index.
+/// An image found for a use in a chapter, not yet given its index in the book.
+#[derive(Debug)]
+pub struct Found {
+    /// The image, checked by its header.
+    asset: ImageAsset,
+    /// Its canonical path: one image, however it is spelled.
+    canonical: PathBuf,
+    /// Where it is used.
+    at: Location,
+}
+
+/// Holds each image once and hands out its index.
 #[derive(Debug)]
 pub struct ImageStore {
     dir: PathBuf,
@@ -46,21 +57,30 @@ impl ImageStore {
         }
     }
 
-    /// The index of the image at `rel` (relative to the book folder), read and checked
-    /// by its header on first use; `at` is where it is used.
-    pub fn load(&mut self, rel: &str, at: &Location) -> Result<usize> {
+    /// The image at `rel` (relative to the book folder), read and checked by its header;
+    /// `at` is where it is used. Reads nothing the store holds, so chapters can look up
+    /// their images side by side, then [`add`](ImageStore::add) them in reading order.
+    pub fn find(&self, rel: &str, at: &Location) -> Result<Found> {
         let rel = percent_decode(rel);
         let (shown, canonical) =
             super::inside_book(&self.dir, &self.root, &rel, at.clone(), "image")?;
-        if let Some(&index) = self.by_path.get(&canonical) {
-            return Ok(index);
-        }
         let data = std::fs::read(&canonical).map_err(|e| Error::io(&shown, "read the image", e))?;
-        let asset = inspect(&shown, data, at)?;
-        self.images.push(asset);
-        self.first_use.push(at.clone());
-        self.by_path.insert(canonical, self.images.len() - 1);
-        Ok(self.images.len() - 1)
+        Ok(Found {
+            asset: inspect(&shown, data, at)?,
+            canonical,
+            at: at.clone(),
+        })
+    }
+
+    /// The index of a found image: a new one on its first use, the same one after.
+    pub fn add(&mut self, found: Found) -> usize {
+        if let Some(&index) = self.by_path.get(&found.canonical) {
+            return index;
+        }
+        self.images.push(found.asset);
+        self.first_use.push(found.at);
+        self.by_path.insert(found.canonical, self.images.len() - 1);
+        self.images.len() - 1
     }
 
     /// Every image decoded, side by side, keeping its pixels within [`PIXEL_BUDGET`]

@@ -13,6 +13,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate};
+use rayon::prelude::*;
 
 use crate::error::{Code, Error, Location, Result, Warning};
 use crate::model::{Block, Book, Chapter, CoverSource, Footnote, Metadata};
@@ -205,21 +206,37 @@ fn read_chapters(
             "add Markdown (.md) files to the book folder, or list them in `chapters`",
         ));
     }
-    let mut resolver = BookResolver {
-        images,
-        chapter_files: listed
-            .iter()
-            .map(|(_, canonical)| canonical.clone())
-            .collect(),
-        root: root.to_path_buf(),
-    };
+    let chapter_files: Vec<PathBuf> = listed.iter().map(|(_, c)| c.clone()).collect();
+    // each chapter is read on its own, side by side; what follows the reading order
+    // (heading ids unique in the book, images numbered by first use) is settled after
+    let store: &images::ImageStore = images;
+    let read: Vec<Result<(markdown::Read, Vec<images::Found>)>> = listed
+        .par_iter()
+        .map(|(shown, canonical)| {
+            let bytes = fs::read(canonical).map_err(|e| Error::io(shown, "read the chapter", e))?;
+            let text = utf8(shown, bytes)?;
+            let mut resolver = ChapterResolver {
+                images: store,
+                found: Vec::new(),
+                chapter_files: &chapter_files,
+                root,
+            };
+            let read = markdown::read_chapter(shown, &text, &mut resolver)?;
+            Ok((read, resolver.found))
+        })
+        .collect();
     let mut ids = markdown::HeadingIds::default();
     let mut chapters = Vec::new();
     let files: Vec<PathBuf> = listed.iter().map(|(shown, _)| shown.clone()).collect();
-    for (shown, canonical) in listed {
-        let bytes = fs::read(&canonical).map_err(|e| Error::io(&shown, "read the chapter", e))?;
-        let text = utf8(&shown, bytes)?;
-        let parsed = markdown::parse_chapter(&shown, &text, &mut ids, &mut resolver, warnings)?;
+    for ((shown, _), read) in listed.into_iter().zip(read) {
+        let (read, found) = read?;
+        let mut parsed = read.settle(&mut ids, warnings);
+        let index: Vec<usize> = found.into_iter().map(|f| images.add(f)).collect();
+        parsed.each_block_mut(&mut |b| {
+            if let Block::Figure(figure) = b {
+                figure.image = index[figure.image];
+            }
+        });
         chapters.push(Chapter {
             source: shown,
             blocks: parsed.blocks,
@@ -254,16 +271,20 @@ fn read_chapters(
     Ok(chapters)
 }
 
-/// Resolves what a chapter refers to: its images and the other chapters.
-struct BookResolver<'a> {
-    images: &'a mut images::ImageStore,
-    chapter_files: Vec<PathBuf>,
-    root: PathBuf,
+/// Resolves what one chapter refers to: its images (numbered within the chapter, in
+/// the order of `found`) and the other chapters.
+struct ChapterResolver<'a> {
+    images: &'a images::ImageStore,
+    found: Vec<images::Found>,
+    chapter_files: &'a [PathBuf],
+    root: &'a Path,
 }
 
-impl markdown::Resolver for BookResolver<'_> {
+impl markdown::Resolver for ChapterResolver<'_> {
     fn image(&mut self, path: &str, at: &Location) -> Result<usize> {
-        self.images.load(path, at)
+        let found = self.images.find(path, at)?;
+        self.found.push(found);
+        Ok(self.found.len() - 1)
     }
 
     fn chapter(&self, path: &str) -> Option<usize> {

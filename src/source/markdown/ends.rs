@@ -1,6 +1,6 @@
 //! Closing containers: spans, paragraphs, headings, block containers and images.
 
-use super::ids::is_valid_id;
+use super::ids::{is_valid_id, Request};
 use super::*;
 
 impl Builder<'_> {
@@ -115,28 +115,31 @@ impl Builder<'_> {
         }
         // a bad id is an error; reading goes on with an id made from the text, so that
         // `check` lists every one at once
-        let id = match id {
+        let text = plain_text(&content);
+        let explicit = match id {
             Some(id) if !is_valid_id(&id) => {
                 self.warnings.push(Finding::new(
                     Code::BadHeadingId,
-                    at,
+                    at.clone(),
                     format!("heading id `{id}` is not a valid id"),
                     "start it with a letter and use only letters, digits, '-', '_' and '.'",
                 ));
-                self.ids.derive(&plain_text(&content))
+                None
             }
-            Some(id) if !self.ids.claim(&id) => {
-                self.warnings.push(Finding::new(
-                    Code::DuplicateHeadingId,
-                    at,
-                    format!("heading id `{id}` is used twice in the book"),
-                    "give each {#id} a different name",
-                ));
-                self.ids.derive(&plain_text(&content))
-            }
-            Some(id) => id,
-            None => self.ids.derive(&plain_text(&content)),
+            id => id,
         };
+        // unique in the chapter; made unique in the book by `Read::settle`
+        let id = match &explicit {
+            Some(id) if self.ids.claim(id) => id.clone(),
+            _ => self.ids.derive(&text),
+        };
+        self.headings.push(Request {
+            explicit,
+            text,
+            local: id.clone(),
+            at,
+            warnings_before: self.warnings.len(),
+        });
         self.add_block(Block::Heading(Heading {
             level: heading_level(level),
             id,

@@ -1,6 +1,12 @@
 //! Heading ids: unique in the whole book, valid XML ids.
+//!
+//! Chapters are read side by side, each giving its headings ids unique within it; the
+//! book's ids are then settled chapter by chapter in reading order, as one reader
+//! going through the book would give them (see [`Request`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+use crate::error::{Code, Finding, Location, Warning};
 
 /// Heading ids already taken in the book, so that every id is unique book-wide.
 #[derive(Debug, Default)]
@@ -31,6 +37,58 @@ impl HeadingIds {
     /// Whether `id` belongs to a heading of the book.
     pub fn contains(&self, id: &str) -> bool {
         self.taken.contains(id)
+    }
+}
+
+/// A heading's id as its chapter, read alone, gave it, and what the book-wide id is
+/// made from.
+#[derive(Debug)]
+pub(super) struct Request {
+    /// The `{#id}` the author wrote, when it is a valid id.
+    pub explicit: Option<String>,
+    /// The heading's plain text, to derive an id from.
+    pub text: String,
+    /// The id given within the chapter.
+    pub local: String,
+    /// Where the heading is.
+    pub at: Location,
+    /// How many of the chapter's warnings came before the heading's end.
+    pub warnings_before: usize,
+}
+
+impl HeadingIds {
+    /// Gives each of a chapter's `requests` (in order) its book-wide id: the author's
+    /// when no earlier heading took it (otherwise an error, put among `warnings` where
+    /// the heading is), else one derived from the text. Returns the local ids that
+    /// differ from the book-wide ones.
+    pub(super) fn settle(
+        &mut self,
+        requests: Vec<Request>,
+        warnings: &mut Vec<Warning>,
+    ) -> HashMap<String, String> {
+        let mut renamed = HashMap::new();
+        let mut inserted = 0;
+        for request in requests {
+            let id = match request.explicit {
+                Some(id) if self.claim(&id) => id,
+                Some(id) => {
+                    let duplicate = Finding::new(
+                        Code::DuplicateHeadingId,
+                        request.at,
+                        format!("heading id `{id}` is used twice in the book"),
+                        "give each {#id} a different name",
+                    );
+                    warnings.insert(request.warnings_before + inserted, duplicate);
+                    inserted += 1;
+                    self.derive(&request.text)
+                }
+                None => self.derive(&request.text),
+            };
+            if id != request.local {
+                renamed.insert(request.local, id);
+            }
+        }
+        renamed
     }
 }
 

@@ -60,14 +60,54 @@ pub struct ParsedChapter {
     pub footnotes: Vec<Footnote>,
 }
 
-/// Parses one chapter. `path` is used in messages; `ids` keeps heading ids unique.
-pub fn parse_chapter(
-    path: &Path,
-    text: &str,
-    ids: &mut HeadingIds,
-    resolver: &mut dyn Resolver,
-    warnings: &mut Vec<Warning>,
-) -> Result<ParsedChapter> {
+impl ParsedChapter {
+    /// Calls `f` with every block of the chapter and of its footnotes, nested ones too.
+    pub fn each_block_mut(&mut self, f: &mut dyn FnMut(&mut Block)) {
+        let blocks = self
+            .blocks
+            .iter_mut()
+            .chain(self.footnotes.iter_mut().flat_map(|n| &mut n.blocks));
+        for block in blocks {
+            block.each_block_mut(f);
+        }
+    }
+}
+
+/// A chapter read on its own, side by side with the others: its heading ids are unique
+/// within it until [`Read::settle`] makes them unique in the book.
+#[derive(Debug)]
+pub struct Read {
+    parsed: ParsedChapter,
+    warnings: Vec<Warning>,
+    headings: Vec<ids::Request>,
+}
+
+impl Read {
+    /// The chapter with book-wide heading ids (`ids` holds those of the chapters before
+    /// it), its warnings added to `warnings`.
+    pub fn settle(self, ids: &mut HeadingIds, warnings: &mut Vec<Warning>) -> ParsedChapter {
+        let Read {
+            mut parsed,
+            warnings: mut own,
+            headings,
+        } = self;
+        let renamed = ids.settle(headings, &mut own);
+        if !renamed.is_empty() {
+            parsed.each_block_mut(&mut |b| {
+                if let Block::Heading(h) = b {
+                    if let Some(id) = renamed.get(&h.id) {
+                        h.id.clone_from(id);
+                    }
+                }
+            });
+        }
+        warnings.extend(own);
+        parsed
+    }
+}
+
+/// Reads one chapter; `path` is used in messages.
+pub fn read_chapter(path: &Path, text: &str, resolver: &mut dyn Resolver) -> Result<Read> {
     // a lone CR ends a line too (CommonMark), as old Mac and some Windows exports have it
     let normalised;
     let text = if text.contains('\r') {
@@ -82,13 +122,15 @@ pub fn parse_chapter(
         | Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS;
+    let mut warnings = Vec::new();
     let mut b = Builder {
         path,
         text,
         range: 0..0,
-        ids,
+        ids: HeadingIds::default(),
+        headings: Vec::new(),
         resolver,
-        warnings,
+        warnings: &mut warnings,
         stack: vec![Frame::Blocks(BlockKind::Root, Vec::new())],
         depth_warned: false,
         notes: HashMap::new(),
@@ -105,7 +147,12 @@ pub fn parse_chapter(
         b.range = range;
         b.event(event)?;
     }
-    b.finish()
+    let (parsed, headings) = b.finish()?;
+    Ok(Read {
+        parsed,
+        warnings,
+        headings,
+    })
 }
 
 /// Containers that hold blocks.
@@ -188,7 +235,10 @@ struct Builder<'a> {
     text: &'a str,
     /// The byte range of the event being handled.
     range: std::ops::Range<usize>,
-    ids: &'a mut HeadingIds,
+    /// Heading ids taken in this chapter.
+    ids: HeadingIds,
+    /// Each heading's id as given here, for [`Read::settle`].
+    headings: Vec<ids::Request>,
     resolver: &'a mut dyn Resolver,
     warnings: &'a mut Vec<Warning>,
     stack: Vec<Frame>,
@@ -415,7 +465,7 @@ impl Builder<'_> {
         std::mem::take(&mut self.pending_break)
     }
 
-    fn finish(mut self) -> Result<ParsedChapter> {
+    fn finish(mut self) -> Result<(ParsedChapter, Vec<ids::Request>)> {
         while self.stack.len() > 1 {
             match self.stack.last() {
                 Some(Frame::Inline(InlineKind::Paragraph { .. }, _)) => self.end_paragraph(),
@@ -424,7 +474,7 @@ impl Builder<'_> {
             }
         }
         let Some(Frame::Blocks(_, blocks)) = self.stack.pop() else {
-            return Ok(ParsedChapter::default());
+            return Ok((ParsedChapter::default(), self.headings));
         };
         if let Some((label, at)) = self.duplicate_note.take() {
             return Err(Error::input(
@@ -444,7 +494,7 @@ impl Builder<'_> {
         );
         self.warnings
             .extend(outline::close_up_levels(self.path, &mut blocks));
-        Ok(ParsedChapter { blocks, footnotes })
+        Ok((ParsedChapter { blocks, footnotes }, self.headings))
     }
 }
 

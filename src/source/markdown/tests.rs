@@ -26,6 +26,17 @@ impl Resolver for Fake {
     }
 }
 
+/// Reads a chapter and settles its heading ids, as one reader of the book would.
+fn parse_chapter(
+    path: &Path,
+    text: &str,
+    ids: &mut HeadingIds,
+    resolver: &mut dyn Resolver,
+    warnings: &mut Vec<Warning>,
+) -> Result<ParsedChapter> {
+    Ok(read_chapter(path, text, resolver)?.settle(ids, warnings))
+}
+
 fn parse(text: &str) -> (ParsedChapter, Vec<Warning>) {
     let mut warnings = Vec::new();
     let parsed = parse_chapter(
@@ -76,6 +87,56 @@ fn headings_get_unique_ids_and_lines() {
             (2, "产业拓新14格局-2".to_string(), 5),
             (2, "y2021".to_string(), 7)
         ]
+    );
+}
+
+#[test]
+fn chapters_read_apart_get_the_ids_one_reader_would_give() {
+    let a = "# 一\n\n# 二 {#x}\n";
+    let b = "<u>甲</u>\n\n# 一\n\n<u>乙</u>\n\n# 三 {#x}\n\n# 一\n\n<u>丙</u>\n";
+    // read in either order (as side by side), settled in reading order
+    let read_b = read_chapter(Path::new("b.md"), b, &mut Fake::default()).unwrap();
+    let read_a = read_chapter(Path::new("a.md"), a, &mut Fake::default()).unwrap();
+    let mut ids = HeadingIds::default();
+    let mut warnings = Vec::new();
+    read_a.settle(&mut ids, &mut warnings);
+    let settled = read_b.settle(&mut ids, &mut warnings);
+    let heading_ids: Vec<&str> = settled
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading(h) => Some(h.id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(heading_ids, ["一-2", "三", "一-3"]);
+    // the same as reading each chapter only once the one before it is settled
+    let (mut in_turn, mut turn_warnings) = (HeadingIds::default(), Vec::new());
+    for (path, text) in [("a.md", a), ("b.md", b)] {
+        parse_chapter(
+            Path::new(path),
+            text,
+            &mut in_turn,
+            &mut Fake::default(),
+            &mut turn_warnings,
+        )
+        .unwrap();
+    }
+    assert_eq!(warnings, turn_warnings);
+    // the error stands where the heading is, among the chapter's other warnings
+    let lines: Vec<(Option<usize>, bool)> = warnings
+        .iter()
+        .map(|w| (w.location.line, w.is_error()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (Some(1), false),
+            (Some(5), false),
+            (Some(7), true),
+            (Some(11), false)
+        ],
+        "{warnings:?}"
     );
 }
 
