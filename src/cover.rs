@@ -395,7 +395,7 @@ fn is_closing_mark(c: char) -> bool {
 
 /// A bundled face, ready to shape with rustybuzz and draw with ab_glyph.
 struct Typeface {
-    shaper: rustybuzz::Face<'static>,
+    shaper: crate::fonts::ShapingFace<'static>,
     outlines: FontRef<'static>,
     units_per_em: f32,
 }
@@ -403,7 +403,7 @@ struct Typeface {
 impl Typeface {
     fn new(face: Face) -> Self {
         let data = face.data();
-        let shaper = rustybuzz::Face::from_slice(data, 0).expect("bundled font parses");
+        let shaper = crate::fonts::shaping_face(data, 0).expect("bundled font parses");
         let outlines = FontRef::try_from_slice(data).expect("bundled font parses");
         Typeface {
             units_per_em: shaper.units_per_em() as f32,

@@ -33,7 +33,7 @@ fn shaping_script(c: char) -> rustybuzz::Script {
 /// A face shaping single characters and pairs the way the PDF does, in a book's
 /// language.
 pub struct Shaper<'a> {
-    face: rustybuzz::Face<'a>,
+    face: super::ShapingFace<'a>,
     language: rustybuzz::Language,
     han: ShapePlan,
     latin: ShapePlan,
@@ -45,7 +45,7 @@ impl<'a> Shaper<'a> {
     /// Face `index` of `data` in a book in language `tag`; `None` when the shaper cannot
     /// read the face.
     pub fn new(data: &'a [u8], index: u32, tag: &str) -> Option<Shaper<'a>> {
-        let face = rustybuzz::Face::from_slice(data, index)?;
+        let face = super::shaping_face(data, index)?;
         let language = shaping_language(tag);
         let plan = |script, features: &[Feature]| {
             ShapePlan::new(

@@ -63,7 +63,7 @@ const SCRIPTS: [Script; 2] = [script::HAN, script::LATIN];
 struct Loaded<'a> {
     data: &'a [u8],
     index: u32,
-    face: rustybuzz::Face<'a>,
+    face: crate::fonts::ShapingFace<'a>,
     units_per_em: f32,
     /// Plans by [script][halt].
     plans: [[OnceLock<ShapePlan>; 2]; 2],
@@ -102,7 +102,7 @@ impl<'a> FontBank<'a> {
         let fonts = sources
             .into_iter()
             .filter_map(|(key, data, index)| {
-                let face = rustybuzz::Face::from_slice(data, index)?;
+                let face = crate::fonts::shaping_face(data, index)?;
                 Some((
                     key,
                     Loaded {
