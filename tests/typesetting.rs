@@ -89,6 +89,48 @@ fn verse_lines_after_hard_breaks_start_where_the_first_starts() {
 }
 
 #[test]
+fn a_verse_line_too_long_for_the_measure_wraps_two_ems_further_in() {
+    let long = "五花马，千金裘，呼儿将出换美酒，与尔同销万古愁。".repeat(2);
+    let verse = format!("> 人生得意须尽欢，\\\n> {long}\\\n> 天生我材必有用。\n\n{long}\n");
+    let (out, _) = book("hanging", "", &[("a.md", verse.as_str())]);
+    let lines = body_lines(&out.join("book.pdf"));
+    let starts: Vec<f32> = lines.iter().map(|l| l.left()).collect();
+    let texts: Vec<String> = lines.iter().map(|l| l.text()).collect();
+    // 3 lines of verse, the long one in 2 or more; then the prose paragraph
+    assert!(starts.len() >= 6, "{texts:?}");
+    let verse_start = starts[0];
+    let wrapped: Vec<usize> = (0..starts.len())
+        .filter(|&i| (starts[i] - verse_start - 21.0).abs() < 0.05)
+        .collect();
+    assert!(
+        !wrapped.is_empty(),
+        "no line 2 em further in: {starts:?} {texts:?}"
+    );
+    for &i in &wrapped {
+        assert!(
+            texts[i - 1].starts_with("五花马") || (starts[i - 1] - starts[i]).abs() < 0.05,
+            "only the long verse line wraps further in: {texts:?}"
+        );
+    }
+    // the prose paragraph's wrapped lines start at the left edge, 2 em left of its first
+    let prose = texts.iter().rposition(|t| t.starts_with("五花马")).unwrap();
+    assert!(prose + 1 < starts.len(), "{texts:?}");
+    assert!(
+        (starts[prose + 1] - (starts[prose] - 21.0)).abs() < 0.05,
+        "{starts:?}"
+    );
+    let files = epub_files(&out.join("book.epub"));
+    let chapter = String::from_utf8_lossy(&files["OEBPS/ch001.xhtml"]).into_owned();
+    assert_eq!(
+        chapter.matches("<p class=\"verse\">").count(),
+        1,
+        "{chapter}"
+    );
+    let css = String::from_utf8_lossy(&files["OEBPS/stylesheet.css"]).into_owned();
+    assert!(css.contains("p.verse { padding-left: 4em; text-indent: -2em; }"));
+}
+
+#[test]
 fn no_ink_beyond_the_measure_for_long_words_numbers_addresses_and_code() {
     let built = built("tests/books/longwords");
     assert_eq!(built.stderr, "");

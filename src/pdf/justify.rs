@@ -4,7 +4,7 @@
 //! shrink by the breaker's ratio, and what rounding leaves is spread evenly, so that every
 //! line but a paragraph's last is flush at both edges.
 
-use super::linebreak::{starts_indented, LineSpan};
+use super::linebreak::LineSpan;
 use super::shape::{FontKey, GlyphText, Index, Items, Marks, SpaceGlyph};
 use super::tags::ElemId;
 
@@ -87,18 +87,11 @@ impl Line {
     }
 }
 
-/// Sets `span` of `items` into a line of `measure` points. Justified lines fill the
-/// measure; others are aligned by `align`. The first line of a paragraph, and each line
-/// after a hard break, starts `indent` in (so verse lines align).
-pub fn set_line(
-    items: &Items,
-    span: &LineSpan,
-    measure: f32,
-    indent: f32,
-    justify: bool,
-    align: Align,
-) -> Line {
-    let (line, ink) = place(items, span, measure, indent, justify, align, 0.0);
+/// Sets `span` of `items` into a line of `measure` points, starting where the line
+/// breaker put it (`span.indent`). Justified lines fill the measure; others are
+/// aligned by `align`.
+pub fn set_line(items: &Items, span: &LineSpan, measure: f32, justify: bool, align: Align) -> Line {
+    let (line, ink) = place(items, span, measure, justify, align, 0.0);
     // a letter whose ink overhangs its box at either end of the line (a v, a hyphen):
     // set the line again a little narrower, so no ink crosses the measure
     let over_left = (-ink.0).max(0.0);
@@ -112,7 +105,6 @@ pub fn set_line(
         items,
         span,
         measure - over_left - over_right,
-        indent,
         justify,
         align,
         over_left,
@@ -127,7 +119,6 @@ fn place(
     items: &Items,
     span: &LineSpan,
     measure: f32,
-    indent: f32,
     justify: bool,
     align: Align,
     offset: f32,
@@ -177,11 +168,7 @@ fn place(
         };
         gaps.push(gap);
     }
-    let start = if starts_indented(items, span.start) {
-        indent
-    } else {
-        0.0
-    };
+    let start = span.indent;
     let hyphen_width = hyphen.map_or(0.0, |h| h.advance);
     let natural: f32 =
         start + boxes.iter().map(|b| b.0).sum::<f32>() + gaps.iter().sum::<f32>() + hyphen_width;
@@ -269,7 +256,7 @@ mod tests {
         };
         break_lines(&items, &params)
             .iter()
-            .map(|s| set_line(&items, s, measure, indent, true, Align::Left))
+            .map(|s| set_line(&items, s, measure, true, Align::Left))
             .collect()
     }
 

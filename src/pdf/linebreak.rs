@@ -31,6 +31,8 @@ pub struct LineSpan {
     pub ratio: f32,
     /// The paragraph's last line, or a line ended by a hard break: not justified.
     pub last: bool,
+    /// How far in from the measure's left edge the line starts, in points.
+    pub indent: f32,
 }
 
 const LINE_PENALTY: f32 = 10.0;
@@ -88,10 +90,35 @@ impl Sums {
     }
 }
 
-/// Whether a line starting at atom `pos` is indented: the paragraph's first line, and
-/// every line after a hard break (verse lines align with the first).
-pub fn starts_indented(items: &Items, pos: usize) -> bool {
-    pos == 0 || items.gaps.get(pos).is_some_and(|g| g.forced)
+/// Where a paragraph's lines start, in points in from the measure's left edge.
+#[derive(Debug, Clone, Copy)]
+struct Starts {
+    /// The first line, and every line after a hard break (verse lines align with the
+    /// first).
+    indent: f32,
+    /// A line wrapped inside one of the lines of a paragraph with hard breaks (verse):
+    /// twice as far in, so that it is not taken for a line of its own, as Chinese
+    /// verse is set (code lines wrap the same way); at the edge in other paragraphs.
+    wrapped: f32,
+}
+
+impl Starts {
+    fn of(items: &Items, params: &Params) -> Starts {
+        let verse = items.gaps.iter().any(|g| g.forced);
+        Starts {
+            indent: params.indent,
+            wrapped: if verse { 2.0 * params.indent } else { 0.0 },
+        }
+    }
+
+    /// Where a line starting at atom `pos` starts.
+    fn at(self, items: &Items, pos: usize) -> f32 {
+        if pos == 0 || items.gaps.get(pos).is_some_and(|g| g.forced) {
+            self.indent
+        } else {
+            self.wrapped
+        }
+    }
 }
 
 /// The measurements of the line holding atoms `a..b`.
@@ -102,7 +129,7 @@ struct Measure {
     letters: usize,
 }
 
-fn measure(items: &Items, sums: &Sums, a: usize, b: usize, indent: f32) -> Measure {
+fn measure(items: &Items, sums: &Sums, a: usize, b: usize, start: f32) -> Measure {
     // gaps strictly inside the line: a+1 ..= b-1
     let gaps = |v: &Vec<f32>| v[b] - v[a + 1];
     let first = &items.atoms[a];
@@ -118,11 +145,7 @@ fn measure(items: &Items, sums: &Sums, a: usize, b: usize, indent: f32) -> Measu
         - first.left_blank
         - last.right_blank
         + hyphen
-        + if starts_indented(items, a) {
-            indent
-        } else {
-            0.0
-        };
+        + start;
     Measure {
         width,
         stretch: gaps(&sums.gap_stretch),
@@ -154,19 +177,21 @@ pub fn break_lines(items: &Items, params: &Params) -> Vec<LineSpan> {
         return Vec::new();
     }
     let sums = Sums::new(items);
+    let starts = Starts::of(items, params);
     let mut nodes = Vec::with_capacity(items.atoms.len() / 4 + 4);
     if params.justify {
-        if let Some(end) = run(items, params, &sums, Some(TOLERANCE), &mut nodes) {
-            return spans(&nodes, end);
+        if let Some(end) = run(items, params, starts, &sums, Some(TOLERANCE), &mut nodes) {
+            return spans(items, starts, &nodes, end);
         }
     }
-    match run(items, params, &sums, None, &mut nodes) {
-        Some(end) => spans(&nodes, end),
+    match run(items, params, starts, &sums, None, &mut nodes) {
+        Some(end) => spans(items, starts, &nodes, end),
         None => vec![LineSpan {
             start: 0,
             end: items.atoms.len(),
             ratio: 0.0,
             last: true,
+            indent: starts.indent,
         }],
     }
 }
@@ -212,6 +237,7 @@ fn ratio(m: &Measure, params: &Params, forced: bool) -> f32 {
 fn run(
     items: &Items,
     params: &Params,
+    starts: Starts,
     sums: &Sums,
     tolerance: Option<f32>,
     nodes: &mut Vec<Node>,
@@ -246,7 +272,7 @@ fn run(
         let mut scanned = active.len();
         for (k, &a) in active.iter().enumerate() {
             let node = nodes[a];
-            let m = measure(items, sums, node.pos, j, params.indent);
+            let m = measure(items, sums, node.pos, j, starts.at(items, node.pos));
             let ratio = ratio(&m, params, forced);
             if ratio < -1.0 - 1e-4 {
                 last_dropped = Some(a);
@@ -324,7 +350,7 @@ fn run(
 }
 
 /// The lines from the first node to `end`.
-fn spans(nodes: &[Node], end: usize) -> Vec<LineSpan> {
+fn spans(items: &Items, starts: Starts, nodes: &[Node], end: usize) -> Vec<LineSpan> {
     let mut spans = Vec::new();
     let mut cur = end;
     while let Some(prev) = nodes[cur].prev {
@@ -333,6 +359,7 @@ fn spans(nodes: &[Node], end: usize) -> Vec<LineSpan> {
             end: nodes[cur].pos,
             ratio: nodes[cur].ratio,
             last: nodes[cur].last,
+            indent: starts.at(items, nodes[prev].pos),
         });
         cur = prev;
     }
@@ -393,6 +420,42 @@ mod tests {
         // 11 characters in lines of 10 would leave one alone
         let all = lines("一二三四五六七八九十百", 10.0, 0.0);
         assert!(all.last().unwrap().chars().count() >= 2, "{all:?}");
+    }
+
+    #[test]
+    fn a_verse_line_too_long_wraps_twice_as_far_in() {
+        use crate::pdf::shape::{shape_paragraph, test_bank, Piece, Style};
+        let style = Style::plain(Face::SerifRegular, 10.0, crate::pdf::tags::ElemId::ARTIFACT);
+        let text = |t: &str| Piece::Text(t.into(), style);
+        let verse = [
+            text("五花马，千金裘，呼儿将出换美酒，与尔同销万古愁。"),
+            Piece::LineBreak,
+            text("君不见黄河之水天上来。"),
+        ];
+        let params = Params {
+            measure: 150.0,
+            indent: 20.0,
+            justify: true,
+        };
+        let items = shape_paragraph(&verse, test_bank(), params.measure, false);
+        let starts: Vec<f32> = break_lines(&items, &params)
+            .iter()
+            .map(|s| s.indent)
+            .collect();
+        // the first line of verse (24 characters) wraps once, 13 + 11; the second fits
+        assert_eq!(starts, [20.0, 40.0, 20.0]);
+        // prose wraps at the edge
+        let items = test_items(
+            &"一二三四五六七八九十".repeat(4),
+            Face::SerifRegular,
+            150.0,
+            false,
+        );
+        let starts: Vec<f32> = break_lines(&items, &params)
+            .iter()
+            .map(|s| s.indent)
+            .collect();
+        assert_eq!(starts, [20.0, 0.0, 0.0]);
     }
 
     #[test]

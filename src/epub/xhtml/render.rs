@@ -232,6 +232,8 @@ impl Renderer<'_> {
     }
 
     fn paragraph(&mut self, content: &[Inline], class: Option<&str>) {
+        // lines broken by hand (verse): a line wrapped inside one is set further in
+        let class = class.or(has_line_break(content).then_some("verse"));
         match class {
             Some(class) => {
                 let _ = write!(self.w, "<p class=\"{class}\">");
@@ -375,6 +377,13 @@ fn note_ref_id(chapter: usize, number: usize, occurrence: usize) -> String {
         1 => format!("fnref-{}-{number}", chapter + 1),
         k => format!("fnref-{}-{number}-{k}", chapter + 1),
     }
+}
+
+/// Whether `content` holds a hard line break, at any depth.
+fn has_line_break(content: &[Inline]) -> bool {
+    content
+        .iter()
+        .any(|i| matches!(i, Inline::LineBreak) || has_line_break(i.children()))
 }
 
 #[cfg(test)]

@@ -174,7 +174,6 @@ impl<'a> Composer<'a> {
                     &items,
                     span,
                     setting.measure,
-                    setting.indent,
                     setting.justify,
                     setting.align,
                 )
