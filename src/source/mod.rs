@@ -8,6 +8,7 @@ mod markdown;
 mod settings;
 mod store;
 
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -218,6 +219,7 @@ fn read_chapters(
             let mut resolver = ChapterResolver {
                 images: store,
                 found: Vec::new(),
+                numbers: HashMap::new(),
                 chapter_files: &chapter_files,
                 root,
             };
@@ -276,14 +278,21 @@ fn read_chapters(
 struct ChapterResolver<'a> {
     images: &'a images::ImageStore,
     found: Vec<images::Found>,
+    /// The number of each image path the chapter used and found, as written: an image
+    /// used again is not read again.
+    numbers: HashMap<String, usize>,
     chapter_files: &'a [PathBuf],
     root: &'a Path,
 }
 
 impl markdown::Resolver for ChapterResolver<'_> {
     fn image(&mut self, path: &str, at: &Location) -> Result<usize> {
+        if let Some(&number) = self.numbers.get(path) {
+            return Ok(number);
+        }
         let found = self.images.find(path, at)?;
         self.found.push(found);
+        self.numbers.insert(path.to_string(), self.found.len() - 1);
         Ok(self.found.len() - 1)
     }
 
@@ -453,6 +462,31 @@ fn date_start(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_image_used_again_in_a_chapter_is_found_once() {
+        use markdown::Resolver as _;
+        let dir = std::env::temp_dir().join(format!("inkstone-reuse-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        image::RgbImage::new(4, 3)
+            .save(dir.join("dot.png"))
+            .unwrap();
+        let root = dir.canonicalize().unwrap();
+        let store = images::ImageStore::new(&dir, &root);
+        let mut resolver = ChapterResolver {
+            images: &store,
+            found: Vec::new(),
+            numbers: HashMap::new(),
+            chapter_files: &[],
+            root: &root,
+        };
+        let at = Location::line("c.md", 1);
+        assert_eq!(resolver.image("dot.png", &at).unwrap(), 0);
+        assert!(resolver.image("missing.png", &at).is_err());
+        assert_eq!(resolver.image("dot.png", &at).unwrap(), 0);
+        assert_eq!(resolver.found.len(), 1);
+        fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn dates() {
