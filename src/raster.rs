@@ -121,17 +121,14 @@ mod tests {
     fn flat_colour_stays_flat_and_transparent_pixels_do_not_darken_it() {
         // left half opaque red, right half fully transparent black
         let (w, h) = (64u32, 16u32);
-        let mut pixels = Vec::new();
-        for _ in 0..h {
-            for x in 0..w {
-                pixels.extend(if x < w / 2 {
-                    [200, 30, 30, 255]
-                } else {
-                    [0, 0, 0, 0]
-                });
-            }
-        }
-        let scaled = scaled(&pixels, (w, h), (16, 4), true);
+        let pixels = image::RgbaImage::from_fn(w, h, |x, _| {
+            image::Rgba(if x < w / 2 {
+                [200, 30, 30, 255]
+            } else {
+                [0, 0, 0, 0]
+            })
+        });
+        let scaled = scaled(pixels.as_raw(), (w, h), (16, 4), true);
         assert_eq!(scaled.dimensions(), (16, 4));
         for p in scaled.pixels().filter(|p| p.0[3] > 0) {
             // alpha-weighted: the red keeps its colour up to the edge
@@ -180,12 +177,9 @@ mod tests {
     #[test]
     fn a_photo_encodes_as_a_jpeg_that_decodes_to_it() {
         let (w, h) = (48u32, 32u32);
-        let mut rgb = Vec::new();
-        for y in 0..h {
-            for x in 0..w {
-                rgb.extend([(x * 5) as u8, (y * 7) as u8, 128]);
-            }
-        }
+        let rgb =
+            image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 5) as u8, (y * 7) as u8, 128]))
+                .into_raw();
         let data = jpeg(&rgb, (w, h), Samples::Rgb);
         let decoded = image::load_from_memory(&data).unwrap().to_rgb8();
         assert_eq!(decoded.dimensions(), (w, h));
