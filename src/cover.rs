@@ -331,28 +331,33 @@ fn fit_lines<'a>(
     min: f32,
     max_lines: usize,
 ) -> (f32, Vec<Vec<&'a str>>) {
+    // shaping does not depend on the size: shape once, measure at each size
+    let shaped: Vec<Shaped> = units.iter().map(|u| face.shape(u)).collect();
     let mut size = max;
     loop {
-        let fits = units.iter().all(|u| face.width(u, size) <= measure);
-        if fits {
-            let lines = pack(face, units, size, measure);
+        let widths: Vec<f32> = shaped.iter().map(|s| s.width(face.scale(size))).collect();
+        if widths.iter().all(|&w| w <= measure) {
+            let lines = pack(units, &widths, size, measure);
             if lines.len() <= max_lines || size <= min {
                 return (size, lines);
             }
         } else if size <= min {
             let pieces: Vec<&str> = units.iter().flat_map(|u| split_chars(u)).collect();
-            return (size, pack(face, &pieces, size, measure));
+            let widths: Vec<f32> = pieces
+                .iter()
+                .map(|p| face.shape(p).width(face.scale(size)))
+                .collect();
+            return (size, pack(&pieces, &widths, size, measure));
         }
         size -= 2.0;
     }
 }
 
-/// Greedy lines of whole units, half an em apart.
-fn pack<'a>(face: &Typeface, units: &[&'a str], size: f32, measure: f32) -> Vec<Vec<&'a str>> {
+/// Greedy lines of whole units (`widths` wide at `size`), half an em apart.
+fn pack<'a>(units: &[&'a str], widths: &[f32], size: f32, measure: f32) -> Vec<Vec<&'a str>> {
     let mut lines: Vec<Vec<&str>> = Vec::new();
     let mut width = 0.0;
-    for &unit in units {
-        let w = face.width(unit, size);
+    for (&unit, &w) in units.iter().zip(widths) {
         match lines.last_mut() {
             Some(line) if width + size * 0.5 + w <= measure => {
                 line.push(unit);
@@ -412,30 +417,32 @@ impl Typeface {
         }
     }
 
-    /// (glyph id, x offset in px) of `text` at `size` px per em, and the total advance.
-    fn shape(&self, text: &str, size: f32) -> (Vec<(u16, f32)>, f32) {
+    /// `text` shaped, in font units.
+    fn shape(&self, text: &str) -> Shaped {
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.guess_segment_properties();
         let shaped = rustybuzz::shape(&self.shaper, &[], buffer);
-        let scale = size / self.units_per_em;
-        let mut x = 0.0;
-        let mut glyphs = Vec::new();
-        for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
-            glyphs.push((info.glyph_id as u16, x + pos.x_offset as f32 * scale));
-            x += pos.x_advance as f32 * scale;
-        }
-        (glyphs, x)
+        let glyphs = shaped
+            .glyph_infos()
+            .iter()
+            .zip(shaped.glyph_positions())
+            .map(|(info, pos)| (info.glyph_id as u16, pos.x_offset, pos.x_advance))
+            .collect();
+        Shaped { glyphs }
     }
 
-    fn width(&self, text: &str, size: f32) -> f32 {
-        self.shape(text, size).1
+    /// Pixels per font unit at `size` px per em.
+    fn scale(&self, size: f32) -> f32 {
+        size / self.units_per_em
     }
 
     /// Draws units on one line, centred, half an em apart, baseline at `y`.
     fn draw_centered(&self, canvas: &mut Canvas, units: &[&str], size: f32, y: f32, ink: usize) {
         let gap = size * 0.5;
-        let widths: Vec<f32> = units.iter().map(|u| self.width(u, size)).collect();
+        let scale = self.scale(size);
+        let shaped: Vec<Shaped> = units.iter().map(|u| self.shape(u)).collect();
+        let widths: Vec<f32> = shaped.iter().map(|s| s.width(scale)).collect();
         let total = widths.iter().sum::<f32>() + gap * (units.len().saturating_sub(1)) as f32;
         // centre the ink, not the boxes: a full-width mark at either end is half blank
         let first = units.first().and_then(|u| u.chars().next());
@@ -451,12 +458,12 @@ impl Typeface {
             0.0
         };
         let mut x = (canvas.width as f32 - (total - blank_left - blank_right)) / 2.0 - blank_left;
-        let scale = PxScale::from(size * self.outlines.height_unscaled() / self.units_per_em);
-        for (unit, width) in units.iter().zip(&widths) {
-            for (gid, dx) in self.shape(unit, size).0 {
+        let px_scale = PxScale::from(size * self.outlines.height_unscaled() / self.units_per_em);
+        for (run, width) in shaped.iter().zip(&widths) {
+            for (gid, dx) in run.placed(scale) {
                 let glyph = Glyph {
                     id: GlyphId(gid),
-                    scale,
+                    scale: px_scale,
                     position: ab_glyph::point(x + dx, y),
                 };
                 if let Some(outline) = self.outlines.outline_glyph(glyph) {
@@ -470,6 +477,34 @@ impl Typeface {
             }
             x += width + gap;
         }
+    }
+}
+
+/// A text shaped once, to be measured and drawn at any size: its glyphs with their x
+/// offsets and advances in font units.
+struct Shaped {
+    glyphs: Vec<(u16, i32, i32)>,
+}
+
+impl Shaped {
+    /// The total advance at `scale` px per font unit.
+    fn width(&self, scale: f32) -> f32 {
+        let mut x = 0.0;
+        for &(_, _, advance) in &self.glyphs {
+            x += advance as f32 * scale;
+        }
+        x
+    }
+
+    /// (glyph id, x offset in px) of each glyph at `scale` px per font unit.
+    fn placed(&self, scale: f32) -> Vec<(u16, f32)> {
+        let mut x = 0.0;
+        let mut placed = Vec::with_capacity(self.glyphs.len());
+        for &(gid, offset, advance) in &self.glyphs {
+            placed.push((gid, x + offset as f32 * scale));
+            x += advance as f32 * scale;
+        }
+        placed
     }
 }
 
@@ -497,7 +532,10 @@ mod tests {
         assert!(size >= 90.0, "{size}");
         assert_eq!(lines.len(), 4);
         for line in &lines {
-            let total: f32 = line.iter().map(|u| sans.width(u, size)).sum();
+            let total: f32 = line
+                .iter()
+                .map(|u| sans.shape(u).width(sans.scale(size)))
+                .sum();
             assert!(total <= 1240.0);
         }
     }
