@@ -116,9 +116,9 @@ impl Usage {
 /// A font file cut down to a web font for `chars` (plus .notdef): each character
 /// mapped to the glyph the PDF draws it with in a book in language `tag` (the font's
 /// locale forms, see [`crate::fonts::forms`]), the pairs the PDF joins (`——`)
-/// joined, and the half-width settings of full-width punctuation (for the reading
-/// system's punctuation trimming, as the PDF's). Characters the font lacks are
-/// skipped. Returns `None` when the font has none of them.
+/// joined, the half-width settings of full-width punctuation (for the reading
+/// system's punctuation trimming, as the PDF's) and the kerning of Latin letters, as
+/// the PDF sets them. Characters the font lacks are skipped. Returns `None` when the font has none of them.
 pub fn subset(
     data: &[u8],
     index: u32,
@@ -129,13 +129,14 @@ pub fn subset(
         return Ok(None);
     };
     let map = shaper.glyphs(chars);
-    let (joins, trims) = (shaper.joins(&map), shaper.trims(&map));
-    crate::fonts::subset_web(data, index, &map, &joins, &trims)
+    let (joins, trims, kerns) = (shaper.joins(&map), shaper.trims(&map), shaper.kerns(&map));
+    crate::fonts::subset_web(data, index, &map, &joins, &trims, &kerns)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     #[test]
     fn char_sets_hold_any_code_point() {
@@ -164,5 +165,39 @@ mod tests {
         }
         assert!(face.glyph_index('的').is_none());
         assert_eq!(face.number_of_glyphs(), 11);
+    }
+
+    /// The advances of `text` shaped as Latin in `data`, in a Chinese book (as the PDF
+    /// shapes it).
+    fn latin_advances(data: &[u8], text: &str) -> Vec<i32> {
+        let face = rustybuzz::Face::from_slice(data, 0).unwrap();
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.set_script(rustybuzz::script::LATIN);
+        buffer.set_language("zh-CN".parse().unwrap());
+        buffer.set_direction(rustybuzz::Direction::LeftToRight);
+        let shaped = rustybuzz::shape(&face, &[], buffer);
+        shaped
+            .glyph_positions()
+            .iter()
+            .map(|p| p.x_advance)
+            .collect()
+    }
+
+    #[test]
+    fn latin_text_is_kerned_in_the_web_font_as_in_the_pdf() {
+        for face in [Face::SerifRegular, Face::SansBold] {
+            let text = "AVATAR To Yves, LTAV 1977.";
+            let chars: BTreeSet<char> = text.chars().chain("中，".chars()).collect();
+            let web = subset(face.data(), 0, "zh-CN", chars).unwrap().unwrap();
+            let kerned = latin_advances(face.data(), text);
+            assert_eq!(latin_advances(&web, text), kerned, "{face:?}");
+            // the font does kern these pairs
+            let unkerned: Vec<i32> = text
+                .chars()
+                .map(|c| latin_advances(face.data(), &c.to_string())[0])
+                .collect();
+            assert_ne!(kerned, unkerned, "{face:?}");
+        }
     }
 }

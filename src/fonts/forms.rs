@@ -5,12 +5,17 @@
 //! language and each character's script; the EPUB's web fonts map each character
 //! straight to the same glyph, since a reading system may not apply `locl`. Of the
 //! fonts' layout features they keep only what the PDF's typography needs from the
-//! reading system: the pairs the font joins and the half-width marks (see
-//! [`Shaper::joins`], [`Shaper::trims`]).
+//! reading system: the pairs the font joins, the half-width marks and the kerning of
+//! Latin letters (see [`Shaper::joins`], [`Shaper::trims`], [`Shaper::kerns`]).
+
+use std::collections::BTreeMap;
 
 use rustybuzz::{script, Direction, Feature, ShapePlan, UnicodeBuffer};
+use ttf_parser::gpos::{PairAdjustment, PositioningSubtable};
+use ttf_parser::opentype_layout::LayoutTable;
+use ttf_parser::GlyphId;
 
-use super::{Join, Trim};
+use super::{Join, Kern, Trim};
 use crate::script::{class, Class};
 
 /// The shaper's language for a book's BCP 47 `tag` (Simplified Chinese when the tag
@@ -35,6 +40,8 @@ fn shaping_script(c: char) -> rustybuzz::Script {
 pub struct Shaper<'a> {
     face: super::ShapingFace<'a>,
     language: rustybuzz::Language,
+    /// The OpenType language system of the book's language, if the font may have one.
+    language_tag: Option<ttf_parser::Tag>,
     han: ShapePlan,
     latin: ShapePlan,
     /// Han script with the `halt` (half-width) feature.
@@ -62,6 +69,7 @@ impl<'a> Shaper<'a> {
         Some(Shaper {
             face,
             language,
+            language_tag: opentype_language(tag),
             han,
             latin,
             half,
@@ -172,6 +180,118 @@ impl<'a> Shaper<'a> {
     }
 }
 
+impl Shaper<'_> {
+    /// The kerning between the Latin characters of `map` (its characters and their
+    /// glyphs, from [`Shaper::glyphs`]) as the PDF's shaper applies it: the pair
+    /// adjustments of the `kern` lookups for Latin script in the book's language, read
+    /// from the font's GPOS (in each lookup the first subtable that has the pair, the
+    /// lookups' changes added up). Shaping each pair would take `n²` shapings; reading
+    /// the table takes a lookup per pair (tested against shaping in the tests).
+    pub fn kerns(&self, map: &[(char, u16)]) -> Vec<Kern> {
+        let mut latin: Vec<u16> = map
+            .iter()
+            .filter(|&&(c, _)| class(c) == Class::Latin && !c.is_whitespace())
+            .map(|&(_, g)| g)
+            .collect();
+        latin.sort_unstable();
+        latin.dedup();
+        let Some(gpos) = self.face.tables().gpos else {
+            return Vec::new();
+        };
+        let mut sums: BTreeMap<(u16, u16), i32> = BTreeMap::new();
+        for index in kern_lookups(&gpos, self.language_tag) {
+            let Some(lookup) = gpos.lookups.get(index) else {
+                continue;
+            };
+            let subtables: Vec<PairAdjustment<'_>> = (0..lookup.subtables.len())
+                .filter_map(
+                    |i| match lookup.subtables.get::<PositioningSubtable<'_>>(i) {
+                        Some(PositioningSubtable::Pair(pairs)) => Some(pairs),
+                        _ => None,
+                    },
+                )
+                .collect();
+            for &first in &latin {
+                let covering: Vec<&PairAdjustment<'_>> = subtables
+                    .iter()
+                    .filter(|t| t.coverage().get(GlyphId(first)).is_some())
+                    .collect();
+                for &second in &latin {
+                    let value = covering.iter().find_map(|t| pair_value(t, first, second));
+                    if let Some(advance) = value.filter(|&a| a != 0) {
+                        *sums.entry((first, second)).or_default() += i32::from(advance);
+                    }
+                }
+            }
+        }
+        sums.into_iter()
+            .filter(|&(_, advance)| advance != 0)
+            .map(|((first, second), advance)| Kern {
+                first,
+                second,
+                advance: advance.clamp(i16::MIN.into(), i16::MAX.into()) as i16,
+            })
+            .collect()
+    }
+}
+
+/// The OpenType language system of a book's BCP 47 `tag`, for the Chinese, Japanese and
+/// Korean books whose fonts set Latin differently (none: the default system).
+fn opentype_language(tag: &str) -> Option<ttf_parser::Tag> {
+    let lower = tag.to_ascii_lowercase();
+    let system: &[u8; 4] = match lower.split(['-', '_']).next()? {
+        "zh" if lower.contains("hant") || lower.contains("-tw") => b"ZHT ",
+        "zh" if lower.contains("-hk") || lower.contains("-mo") => b"ZHH ",
+        "zh" => b"ZHS ",
+        "ja" => b"JAN ",
+        "ko" => b"KOR ",
+        _ => return None,
+    };
+    Some(ttf_parser::Tag::from_bytes(system))
+}
+
+/// The lookups of the `kern` features of Latin script (else the default script) in
+/// language system `language` (else the default one), in the order they apply.
+fn kern_lookups(gpos: &LayoutTable<'_>, language: Option<ttf_parser::Tag>) -> Vec<u16> {
+    let script = gpos
+        .scripts
+        .find(ttf_parser::Tag::from_bytes(b"latn"))
+        .or_else(|| gpos.scripts.find(ttf_parser::Tag::from_bytes(b"DFLT")));
+    let Some(script) = script else {
+        return Vec::new();
+    };
+    let system = language
+        .and_then(|tag| script.languages.find(tag))
+        .or(script.default_language);
+    let Some(system) = system else {
+        return Vec::new();
+    };
+    let mut lookups: Vec<u16> = system
+        .feature_indices
+        .into_iter()
+        .filter_map(|i| gpos.features.get(i))
+        .filter(|f| f.tag == ttf_parser::Tag::from_bytes(b"kern"))
+        .flat_map(|f| f.lookup_indices)
+        .collect();
+    lookups.sort_unstable();
+    lookups.dedup();
+    lookups
+}
+
+/// The change of `first`'s advance when `second` follows, if the subtable has the pair.
+fn pair_value(pairs: &PairAdjustment<'_>, first: u16, second: u16) -> Option<i16> {
+    let (first, second) = (GlyphId(first), GlyphId(second));
+    let (value, _) = match pairs {
+        PairAdjustment::Format1 { coverage, sets } => {
+            sets.get(coverage.get(first)?)?.get(second)?
+        }
+        PairAdjustment::Format2 {
+            classes, matrix, ..
+        } => matrix.get((classes.0.get(first), classes.1.get(second)))?,
+    };
+    Some(value.x_advance)
+}
+
 /// A glyph as the shaper set it, in font units.
 #[derive(Debug, Clone, Copy)]
 struct Shaped {
@@ -220,6 +340,45 @@ mod tests {
         assert_eq!(joins.len(), 1, "{joins:?}");
         assert_eq!((joins[0].first, joins[0].second), (dash, dash));
         assert_eq!(advance(joins[0].joined), 2000);
+    }
+
+    #[test]
+    fn kerning_read_from_the_table_is_what_the_shaper_applies() {
+        let chars: Vec<char> = ('A'..='Z').chain("aeorvwy0179.,-'".chars()).collect();
+        for face in [Face::SerifRegular, Face::SansBold, Face::Mono] {
+            for tag in ["zh-CN", "zh-TW", "ja", "en"] {
+                let shaper = Shaper::new(face.data(), 0, tag).unwrap();
+                let map = shaper.glyphs(chars.iter().copied());
+                let kerns: std::collections::BTreeMap<(u16, u16), i16> = shaper
+                    .kerns(&map)
+                    .into_iter()
+                    .map(|k| ((k.first, k.second), k.advance))
+                    .collect();
+                let shape = |text: &str| {
+                    shaper
+                        .shape(text, script::LATIN, None, UnicodeBuffer::new())
+                        .0
+                };
+                let (mut pairs, mut kerned) = (0, 0);
+                for &(a, first) in &map {
+                    let alone = shape(&a.to_string())[0].advance;
+                    for &(b, second) in &map {
+                        let two = shape(&format!("{a}{b}"));
+                        if two.len() != 2 || two[0].glyph != first || two[1].glyph != second {
+                            continue;
+                        }
+                        let expected = (two[0].advance - alone) as i16;
+                        let found = kerns.get(&(first, second)).copied().unwrap_or(0);
+                        assert_eq!(found, expected, "{face:?} {tag} {a}{b}");
+                        pairs += 1;
+                        kerned += usize::from(expected != 0);
+                    }
+                }
+                assert!(pairs > 1500, "{face:?} {tag}: {pairs}");
+                assert_eq!(kerned, kerns.len(), "{face:?} {tag}");
+                assert_eq!(kerned > 100, face != Face::Mono, "{face:?} {tag}: {kerned}");
+            }
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use allsorts::tables::FontTableProvider;
 
-use super::tables::{self, Join, Trim};
+use super::tables::{self, Join, Kern, Trim};
 use crate::error::{Error, Result};
 
 /// Face `index` of `data` cut down to glyphs `ids` (the first must be 0, .notdef; no
@@ -23,14 +23,15 @@ pub fn subset(data: &[u8], index: u32, ids: &[u16]) -> Result<Vec<u8>> {
 /// (plus .notdef) and of `joins`, the tables a reading system needs, a cmap that maps
 /// exactly `map`'s characters to their glyphs (a glyph may be a locale form that the
 /// face's own cmap does not reach, see [`super::forms`]), a GSUB that joins the pairs
-/// of `joins` and a GPOS that sets the marks of `trims` at half width on demand, as the
-/// PDF's shaper does. `None` when `map` is empty.
+/// of `joins` and a GPOS that sets the marks of `trims` at half width on demand and
+/// kerns the pairs of `kerns`, as the PDF's shaper does. `None` when `map` is empty.
 pub fn subset_web(
     data: &[u8],
     index: u32,
     map: &[(char, u16)],
     joins: &[Join],
     trims: &[Trim],
+    kerns: &[Kern],
 ) -> Result<Option<Vec<u8>>> {
     use allsorts::subset::SubsetProfile;
 
@@ -74,12 +75,22 @@ pub fn subset_web(
             })
         })
         .collect();
+    let kerns: Vec<Kern> = kerns
+        .iter()
+        .filter_map(|k| {
+            Some(Kern {
+                first: new(k.first)?,
+                second: new(k.second)?,
+                ..*k
+            })
+        })
+        .collect();
     let mut added = Vec::new();
     if !joins.is_empty() {
         added.push((allsorts::tag::GSUB, tables::gsub(&joins)));
     }
-    if !trims.is_empty() {
-        added.push((allsorts::tag::GPOS, tables::gpos(&trims)));
+    if let Some(gpos) = tables::gpos(&trims, &kerns) {
+        added.push((allsorts::tag::GPOS, gpos));
     }
     if added.is_empty() {
         return Ok(Some(cut_font));

@@ -1,6 +1,7 @@
-//! The two small OpenType tables inkstone writes itself into the EPUB's web fonts
-//! (allsorts cuts fonts but builds neither): a cmap of exactly a book's characters, and
-//! a GSUB joining the pairs Chinese text sets as one mark.
+//! The small OpenType tables inkstone writes itself into the EPUB's web fonts (allsorts
+//! cuts fonts but builds none of them): a cmap of exactly a book's characters, a GSUB
+//! joining the pairs Chinese text sets as one mark, and a GPOS of the half-width marks
+//! and the Latin kerning the PDF's shaper applies.
 
 /// Two glyphs the shaper sets as one: the two em dashes of `——` become one unbroken
 /// two-em rule (the font's `ccmp` feature, which the PDF applies).
@@ -84,7 +85,7 @@ pub fn gsub(joins: &[Join]) -> Vec<u8> {
         put16(&mut subtable, &[1, 4, j.joined, 2, j.second]);
     }
     coverage(&mut subtable, joins.iter().map(|j| j.first));
-    layout_table(b"ccmp", 4, &subtable)
+    layout_table(&[(b"ccmp", 4, subtable)])
 }
 
 /// A full-width punctuation mark's half-width setting, from the font's `halt`
@@ -99,23 +100,94 @@ pub struct Trim {
     pub advance: i16,
 }
 
-/// A `GPOS` table with one feature, `halt`, whose one lookup sets each glyph of `trims`
-/// (distinct) at half width: what a reading system's punctuation trimming (CSS
-/// `text-spacing-trim`) reads.
-pub fn gpos(trims: &[Trim]) -> Vec<u8> {
+/// The kerning of a pair of glyphs, from the font's `kern` feature: how much the first
+/// glyph's advance changes when the second follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kern {
+    /// The first glyph of the pair.
+    pub first: u16,
+    /// The glyph after it.
+    pub second: u16,
+    /// The change of the first glyph's advance, in font units.
+    pub advance: i16,
+}
+
+/// The most kerning pairs a web font keeps: one pair-adjustment subtable addresses its
+/// pair sets with 16-bit offsets (4 bytes a pair). Past it, the smallest adjustments
+/// are dropped.
+const MAX_KERNS: usize = 14_000;
+
+/// A `GPOS` table with the features `halt`, whose lookup sets each glyph of `trims`
+/// (distinct) at half width (what a reading system's punctuation trimming, CSS
+/// `text-spacing-trim`, reads), and `kern`, whose lookup adjusts the pairs of `kerns`;
+/// a feature with nothing to do is left out. `None` when both are empty.
+pub fn gpos(trims: &[Trim], kerns: &[Kern]) -> Option<Vec<u8>> {
+    let mut features: Vec<(&[u8; 4], u16, Vec<u8>)> = Vec::new();
+    if !trims.is_empty() {
+        features.push((b"halt", 1, half_widths(trims)));
+    }
+    if !kerns.is_empty() {
+        features.push((b"kern", 2, pairs(kerns)));
+    }
+    (!features.is_empty()).then(|| layout_table(&features))
+}
+
+/// A single adjustment subtable (lookup type 1) setting each glyph of `trims` at half
+/// width.
+fn half_widths(trims: &[Trim]) -> Vec<u8> {
     let mut trims = trims.to_vec();
     trims.sort_by_key(|t| t.glyph);
     trims.dedup_by_key(|t| t.glyph);
     let n = trims.len() as u16;
-    // a single adjustment lookup (type 1), format 2: its coverage, value format
-    // x placement and x advance (5), one value per glyph
+    // format 2: its coverage, value format x placement and x advance (5), one value
+    // per glyph
     let mut subtable = Vec::new();
     put16(&mut subtable, &[2, 8 + 4 * n, 5, n]);
     for t in &trims {
         put16(&mut subtable, &[t.dx as u16, t.advance as u16]);
     }
     coverage(&mut subtable, trims.iter().map(|t| t.glyph));
-    layout_table(b"halt", 1, &subtable)
+    subtable
+}
+
+/// A pair adjustment subtable (lookup type 2) of format 1 changing the first glyph's
+/// advance of each pair of `kerns` (at most [`MAX_KERNS`], the largest kept).
+fn pairs(kerns: &[Kern]) -> Vec<u8> {
+    let mut kerns = kerns.to_vec();
+    kerns.sort_by_key(|k| (k.first, k.second));
+    kerns.dedup_by_key(|k| (k.first, k.second));
+    if kerns.len() > MAX_KERNS {
+        kerns.sort_by_key(|k| {
+            (
+                std::cmp::Reverse(k.advance.unsigned_abs()),
+                k.first,
+                k.second,
+            )
+        });
+        kerns.truncate(MAX_KERNS);
+        kerns.sort_by_key(|k| (k.first, k.second));
+    }
+    let sets: Vec<&[Kern]> = kerns.chunk_by(|a, b| a.first == b.first).collect();
+    let n = sets.len() as u16;
+    // format 1: coverage, value formats x advance (4) and none, one pair set per first
+    // glyph (a count, then each second glyph with its value)
+    let header = 10 + 2 * n;
+    let sets_len: u16 = sets.iter().map(|set| 2 + 4 * set.len() as u16).sum();
+    let mut subtable = Vec::new();
+    put16(&mut subtable, &[1, header + sets_len, 4, 0, n]);
+    let mut at = header;
+    for set in &sets {
+        put16(&mut subtable, &[at]);
+        at += 2 + 4 * set.len() as u16;
+    }
+    for set in &sets {
+        put16(&mut subtable, &[set.len() as u16]);
+        for k in *set {
+            put16(&mut subtable, &[k.second, k.advance as u16]);
+        }
+    }
+    coverage(&mut subtable, sets.iter().map(|set| set[0].first));
+    subtable
 }
 
 /// Appends a coverage table of format 1 listing `glyphs` (in increasing order).
@@ -126,34 +198,49 @@ fn coverage(out: &mut Vec<u8>, glyphs: impl ExactSizeIterator<Item = u16>) {
     }
 }
 
-/// A `GSUB` or `GPOS` table of one feature `tag` for the default, Han and Latin scripts,
-/// whose one lookup of type `kind` has the one `subtable`.
-fn layout_table(tag: &[u8; 4], kind: u16, subtable: &[u8]) -> Vec<u8> {
+/// A `GSUB` or `GPOS` table of `features` (tag, lookup type, the lookup's one subtable;
+/// in tag order) for the default, Han and Latin scripts.
+fn layout_table(features: &[(&[u8; 4], u16, Vec<u8>)]) -> Vec<u8> {
+    let count = features.len() as u16;
     // script list: DFLT, hani, latn (in tag order), all at one script table whose
-    // default language system (at 4) takes feature 0 and has no required feature
+    // default language system (at 4) takes every feature and has no required feature
     let mut scripts = Vec::new();
     put16(&mut scripts, &[3]);
     for script in [b"DFLT", b"hani", b"latn"] {
         scripts.extend_from_slice(script);
         put16(&mut scripts, &[2 + 3 * 6]);
     }
-    put16(&mut scripts, &[4, 0, 0, 0xFFFF, 1, 0]);
-    // feature list: the feature (at 8), lookup 0
-    let mut features = Vec::new();
-    put16(&mut features, &[1]);
-    features.extend_from_slice(tag);
-    put16(&mut features, &[8, 0, 1, 0]);
-    // lookup list: the lookup at 4, its one subtable at 8 from the lookup
+    put16(&mut scripts, &[4, 0, 0, 0xFFFF, count]);
+    put16(&mut scripts, &(0..count).collect::<Vec<_>>());
+    // feature list: each feature (6 bytes, after the records) with its one lookup
+    let mut list = Vec::new();
+    put16(&mut list, &[count]);
+    for (i, (tag, _, _)) in (0u16..).zip(features) {
+        list.extend_from_slice(*tag);
+        put16(&mut list, &[2 + 6 * count + 6 * i]);
+    }
+    for i in 0..count {
+        put16(&mut list, &[0, 1, i]);
+    }
+    // lookup list: each lookup (its one subtable at 8 from the lookup) after the offsets
     let mut lookups = Vec::new();
-    put16(&mut lookups, &[1, 4, kind, 0, 1, 8]);
-    lookups.extend_from_slice(subtable);
+    put16(&mut lookups, &[count]);
+    let mut at = 2 + 2 * count;
+    for (_, _, subtable) in features {
+        put16(&mut lookups, &[at]);
+        at += 8 + subtable.len() as u16;
+    }
+    for (_, kind, subtable) in features {
+        put16(&mut lookups, &[*kind, 0, 1, 8]);
+        lookups.extend_from_slice(subtable);
+    }
 
     let features_at = 10 + scripts.len() as u16;
-    let lookups_at = features_at + features.len() as u16;
+    let lookups_at = features_at + list.len() as u16;
     let mut out = Vec::new();
     put16(&mut out, &[1, 0, 10, features_at, lookups_at]);
     out.extend(scripts);
-    out.extend(features);
+    out.extend(list);
     out.extend(lookups);
     out
 }
@@ -177,5 +264,50 @@ mod tests {
         assert_eq!(sub.glyph_index('d' as u32), None);
         // a-b, c, 中: three groups of 12 bytes after 12 + 16
         assert_eq!(table.len(), 12 + 16 + 3 * 12);
+    }
+
+    #[test]
+    fn the_gpos_leaves_out_a_feature_with_nothing_to_do() {
+        let trims = [Trim {
+            glyph: 9,
+            dx: -500,
+            advance: -500,
+        }];
+        let kerns = [Kern {
+            first: 4,
+            second: 7,
+            advance: -40,
+        }];
+        assert_eq!(gpos(&[], &[]), None);
+        let feature_count = |table: &[u8]| {
+            let at = usize::from(u16::from_be_bytes([table[6], table[7]]));
+            u16::from_be_bytes([table[at], table[at + 1]])
+        };
+        assert_eq!(feature_count(&gpos(&trims, &[]).unwrap()), 1);
+        assert_eq!(feature_count(&gpos(&[], &kerns).unwrap()), 1);
+        assert_eq!(feature_count(&gpos(&trims, &kerns).unwrap()), 2);
+    }
+
+    #[test]
+    fn past_the_limit_the_smallest_kerning_pairs_are_dropped() {
+        let kerns: Vec<Kern> = (0..MAX_KERNS as u16 + 10)
+            .map(|i| Kern {
+                first: i / 100,
+                second: i % 100,
+                advance: if i % 1000 == 7 { -1 } else { -50 },
+            })
+            .collect();
+        let subtable = pairs(&kerns);
+        let read = |at: usize| u16::from_be_bytes([subtable[at], subtable[at + 1]]);
+        let sets = usize::from(read(8));
+        let mut values = Vec::new();
+        for set in 0..sets {
+            let at = usize::from(read(10 + 2 * set));
+            for pair in 0..usize::from(read(at)) {
+                values.push(read(at + 2 + 4 * pair + 2) as i16);
+            }
+        }
+        assert_eq!(values.len(), MAX_KERNS);
+        assert_eq!(values.iter().filter(|&&v| v == -1).count(), 15 - 10);
     }
 }
