@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use allsorts::tables::FontTableProvider;
 
-use super::tables::{self, Join, Kern, Trim};
+use super::tables::{self, Join, Kern, Renumber, Trim};
 use crate::error::{Error, Result};
 
 /// Face `index` of `data` cut down to glyphs `ids` (the first must be 0, .notdef; no
@@ -56,35 +56,11 @@ pub fn subset_web(
     })?;
     // the cut font's glyph `i` is glyph `ids[i]` of the face
     let new = |g: u16| ids.binary_search(&g).ok().map(|i| i as u16);
-    let joins: Vec<Join> = joins
-        .iter()
-        .filter_map(|j| {
-            Some(Join {
-                first: new(j.first)?,
-                second: new(j.second)?,
-                joined: new(j.joined)?,
-            })
-        })
-        .collect();
-    let trims: Vec<Trim> = trims
-        .iter()
-        .filter_map(|t| {
-            Some(Trim {
-                glyph: new(t.glyph)?,
-                ..*t
-            })
-        })
-        .collect();
-    let kerns: Vec<Kern> = kerns
-        .iter()
-        .filter_map(|k| {
-            Some(Kern {
-                first: new(k.first)?,
-                second: new(k.second)?,
-                ..*k
-            })
-        })
-        .collect();
+    let (joins, trims, kerns) = (
+        renumbered(joins, new),
+        renumbered(trims, new),
+        renumbered(kerns, new),
+    );
     let mut added = Vec::new();
     if !joins.is_empty() {
         added.push((allsorts::tag::GSUB, tables::gsub(&joins)));
@@ -108,6 +84,15 @@ pub fn subset_web(
             .map_err(|e| subset_error("layout tables", &e))
     })
     .map(Some)
+}
+
+/// The items of `items` with their glyphs renumbered by `new`, those whose glyphs the
+/// cut font lacks left out.
+fn renumbered<T: Renumber>(items: &[T], new: impl Fn(u16) -> Option<u16>) -> Vec<T> {
+    items
+        .iter()
+        .filter_map(|item| item.renumbered(&new))
+        .collect()
 }
 
 /// Cuts the face behind `provider` down to glyphs `ids` with the tables of `profile`; the

@@ -15,6 +15,42 @@ pub struct Join {
     pub joined: u16,
 }
 
+/// A layout rule naming glyphs, renumbered when its font is cut down.
+pub trait Renumber: Sized {
+    /// The rule with each glyph `g` renumbered `new(g)`; `None` when a glyph has no new
+    /// number.
+    fn renumbered(&self, new: impl Fn(u16) -> Option<u16>) -> Option<Self>;
+}
+
+impl Renumber for Join {
+    fn renumbered(&self, new: impl Fn(u16) -> Option<u16>) -> Option<Join> {
+        Some(Join {
+            first: new(self.first)?,
+            second: new(self.second)?,
+            joined: new(self.joined)?,
+        })
+    }
+}
+
+impl Renumber for Trim {
+    fn renumbered(&self, new: impl Fn(u16) -> Option<u16>) -> Option<Trim> {
+        Some(Trim {
+            glyph: new(self.glyph)?,
+            ..*self
+        })
+    }
+}
+
+impl Renumber for Kern {
+    fn renumbered(&self, new: impl Fn(u16) -> Option<u16>) -> Option<Kern> {
+        Some(Kern {
+            first: new(self.first)?,
+            second: new(self.second)?,
+            ..*self
+        })
+    }
+}
+
 /// Appends big-endian 16-bit values.
 fn put16(out: &mut Vec<u8>, values: &[u16]) {
     for v in values {
