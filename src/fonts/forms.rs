@@ -349,7 +349,7 @@ mod tests {
             for tag in ["zh-CN", "zh-TW", "ja", "en"] {
                 let shaper = Shaper::new(face.data(), 0, tag).unwrap();
                 let map = shaper.glyphs(chars.iter().copied());
-                let kerns: std::collections::BTreeMap<(u16, u16), i16> = shaper
+                let kerns: BTreeMap<(u16, u16), i16> = shaper
                     .kerns(&map)
                     .into_iter()
                     .map(|k| ((k.first, k.second), k.advance))

@@ -153,6 +153,13 @@ pub struct Kern {
 /// are dropped.
 const MAX_KERNS: usize = 14_000;
 
+/// The most bytes the pair-adjustment subtable may take (10 of header, then for each
+/// first glyph 6: its pair set's offset and count and its coverage entry, 4 for each
+/// pair, 4 of coverage header), leaving the GPOS's 16-bit offsets room for the `halt`
+/// lookup beside it. Only a book kerning over a thousand distinct first glyphs comes
+/// near it; the smallest adjustments are dropped first.
+const MAX_PAIRS_BYTES: usize = 64_000;
+
 /// A `GPOS` table with the features `halt`, whose lookup sets each glyph of `trims`
 /// (distinct) at half width (what a reading system's punctuation trimming, CSS
 /// `text-spacing-trim`, reads), and `kern`, whose lookup adjusts the pairs of `kerns`;
@@ -187,22 +194,31 @@ fn half_widths(trims: &[Trim]) -> Vec<u8> {
 }
 
 /// A pair adjustment subtable (lookup type 2) of format 1 changing the first glyph's
-/// advance of each pair of `kerns` (at most [`MAX_KERNS`], the largest kept).
+/// advance of each pair of `kerns` (at most [`MAX_KERNS`] and [`MAX_PAIRS_BYTES`], the
+/// largest adjustments kept).
 fn pairs(kerns: &[Kern]) -> Vec<u8> {
     let mut kerns = kerns.to_vec();
     kerns.sort_by_key(|k| (k.first, k.second));
     kerns.dedup_by_key(|k| (k.first, k.second));
-    if kerns.len() > MAX_KERNS {
-        kerns.sort_by_key(|k| {
-            (
-                std::cmp::Reverse(k.advance.unsigned_abs()),
-                k.first,
-                k.second,
-            )
-        });
-        kerns.truncate(MAX_KERNS);
-        kerns.sort_by_key(|k| (k.first, k.second));
-    }
+    kerns.sort_by_key(|k| {
+        (
+            std::cmp::Reverse(k.advance.unsigned_abs()),
+            k.first,
+            k.second,
+        )
+    });
+    let mut firsts = std::collections::BTreeSet::new();
+    let mut bytes = 10 + 4;
+    let kept = kerns
+        .iter()
+        .take(MAX_KERNS)
+        .take_while(|k| {
+            bytes += 4 + if firsts.insert(k.first) { 6 } else { 0 };
+            bytes <= MAX_PAIRS_BYTES
+        })
+        .count();
+    kerns.truncate(kept);
+    kerns.sort_by_key(|k| (k.first, k.second));
     let sets: Vec<&[Kern]> = kerns.chunk_by(|a, b| a.first == b.first).collect();
     let n = sets.len() as u16;
     // format 1: coverage, value formats x advance (4) and none, one pair set per first
@@ -345,5 +361,36 @@ mod tests {
         }
         assert_eq!(values.len(), MAX_KERNS);
         assert_eq!(values.iter().filter(|&&v| v == -1).count(), 15 - 10);
+    }
+
+    #[test]
+    fn kerning_over_many_first_glyphs_stays_within_16_bit_offsets() {
+        // one pair for each of 12,000 first glyphs: 10 bytes a pair
+        let kerns: Vec<Kern> = (0..12_000u16)
+            .map(|i| Kern {
+                first: i,
+                second: 1,
+                advance: if i < 100 { -90 } else { -20 },
+            })
+            .collect();
+        let subtable = pairs(&kerns);
+        assert!(subtable.len() <= MAX_PAIRS_BYTES, "{}", subtable.len());
+        let sets = usize::from(u16::from_be_bytes([subtable[8], subtable[9]]));
+        assert_eq!(subtable.len(), 14 + 10 * sets);
+        // the largest adjustments are among those kept
+        assert_eq!(
+            u16::from_be_bytes([subtable[10 + 2 * sets + 4], subtable[10 + 2 * sets + 5]]) as i16,
+            -90
+        );
+        let table = gpos(
+            &[Trim {
+                glyph: 9,
+                dx: -500,
+                advance: -500,
+            }],
+            &kerns,
+        )
+        .unwrap();
+        assert!(table.len() < 65_536);
     }
 }
