@@ -236,12 +236,16 @@ impl Shaper<'_> {
 }
 
 /// The OpenType language system of a book's BCP 47 `tag`, for the Chinese, Japanese and
-/// Korean books whose fonts set Latin differently (none: the default system).
+/// Korean books whose fonts set Latin differently (none: the default system). Hong Kong
+/// and Macau take their own system whatever the script subtag, as in HarfBuzz.
 fn opentype_language(tag: &str) -> Option<ttf_parser::Tag> {
     let lower = tag.to_ascii_lowercase();
-    let system: &[u8; 4] = match lower.split(['-', '_']).next()? {
-        "zh" if lower.contains("hant") || lower.contains("-tw") => b"ZHT ",
-        "zh" if lower.contains("-hk") || lower.contains("-mo") => b"ZHH ",
+    let mut subtags = lower.split(['-', '_']);
+    let primary = subtags.next()?;
+    let rest: Vec<&str> = subtags.collect();
+    let system: &[u8; 4] = match primary {
+        "zh" if rest.iter().any(|s| matches!(*s, "hk" | "mo")) => b"ZHH ",
+        "zh" if rest.iter().any(|s| matches!(*s, "hant" | "tw")) => b"ZHT ",
         "zh" => b"ZHS ",
         "ja" => b"JAN ",
         "ko" => b"KOR ",
@@ -346,7 +350,7 @@ mod tests {
     fn kerning_read_from_the_table_is_what_the_shaper_applies() {
         let chars: Vec<char> = ('A'..='Z').chain("aeorvwy0179.,-'".chars()).collect();
         for face in [Face::SerifRegular, Face::SansBold, Face::Mono] {
-            for tag in ["zh-CN", "zh-TW", "ja", "en"] {
+            for tag in ["zh-CN", "zh-TW", "zh-HK", "zh-Hant-HK", "ja", "ko", "en"] {
                 let shaper = Shaper::new(face.data(), 0, tag).unwrap();
                 let map = shaper.glyphs(chars.iter().copied());
                 let kerns: BTreeMap<(u16, u16), i16> = shaper
