@@ -236,17 +236,20 @@ impl Shaper<'_> {
 }
 
 /// The OpenType language system of a book's BCP 47 `tag`, for the Chinese, Japanese and
-/// Korean books whose fonts set Latin differently (none: the default system). Hong Kong
-/// and Macau take their own system whatever the script subtag, as in HarfBuzz.
+/// Korean books whose fonts set Latin differently (none: the default system), as
+/// HarfBuzz maps them: Hong Kong and Macau take their own system whatever the script
+/// subtag, Cantonese the Hong Kong one and Literary Chinese the Traditional one.
 fn opentype_language(tag: &str) -> Option<ttf_parser::Tag> {
     let lower = tag.to_ascii_lowercase();
     let mut subtags = lower.split(['-', '_']);
     let primary = subtags.next()?;
     let rest: Vec<&str> = subtags.collect();
     let system: &[u8; 4] = match primary {
-        "zh" if rest.iter().any(|s| matches!(*s, "hk" | "mo")) => b"ZHH ",
-        "zh" if rest.iter().any(|s| matches!(*s, "hant" | "tw")) => b"ZHT ",
-        "zh" => b"ZHS ",
+        "zh" | "cmn" if rest.iter().any(|s| matches!(*s, "hk" | "mo")) => b"ZHH ",
+        "zh" | "cmn" if rest.iter().any(|s| matches!(*s, "hant" | "tw")) => b"ZHT ",
+        "zh" | "cmn" => b"ZHS ",
+        "yue" => b"ZHH ",
+        "lzh" => b"ZHT ",
         "ja" => b"JAN ",
         "ko" => b"KOR ",
         _ => return None,
@@ -350,7 +353,17 @@ mod tests {
     fn kerning_read_from_the_table_is_what_the_shaper_applies() {
         let chars: Vec<char> = ('A'..='Z').chain("aeorvwy0179.,-'".chars()).collect();
         for face in [Face::SerifRegular, Face::SansBold, Face::Mono] {
-            for tag in ["zh-CN", "zh-TW", "zh-HK", "zh-Hant-HK", "ja", "ko", "en"] {
+            for tag in [
+                "zh-CN",
+                "zh-TW",
+                "zh-HK",
+                "zh-Hant-HK",
+                "yue",
+                "lzh",
+                "ja",
+                "ko",
+                "en",
+            ] {
                 let shaper = Shaper::new(face.data(), 0, tag).unwrap();
                 let map = shaper.glyphs(chars.iter().copied());
                 let kerns: BTreeMap<(u16, u16), i16> = shaper
