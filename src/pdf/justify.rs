@@ -5,7 +5,7 @@
 //! line but a paragraph's last is flush at both edges.
 
 use super::linebreak::LineSpan;
-use super::shape::{FontKey, GlyphText, Index, Items, Marks, SpaceGlyph};
+use super::shape::{FontKey, GlyphStr, Index, Items, Marks, SpaceGlyph};
 use super::tags::ElemId;
 
 /// The most a letter's ink may overhang the end of a line, in em, for the line to be
@@ -38,8 +38,8 @@ pub struct PlacedGlyph {
     pub dy: f32,
     /// Advance width, in points.
     pub advance: f32,
-    /// The text it stands for.
-    pub text: GlyphText,
+    /// The text it stands for (read it with [`Line::text`]).
+    pub text: PlacedText,
     /// Decorations (emphasis, strike-through, link).
     pub marks: Marks,
     /// The structure element it belongs to.
@@ -56,10 +56,26 @@ impl PlacedGlyph {
             x,
             dy: 0.0,
             advance: glyph.advance,
-            text: GlyphText::Char(glyph.text),
+            text: PlacedText::char(glyph.text),
             marks: Marks::default(),
             elem,
         }
+    }
+}
+
+/// The text a placed glyph stands for, in four bytes (a long book holds a million placed
+/// glyphs from composition until its PDF is written): a character, nothing, or the
+/// number of a longer text (`——`, a ligature) that its line keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlacedText(u32);
+
+impl PlacedText {
+    /// No text: another glyph of the same cluster holds it.
+    pub const NONE: PlacedText = PlacedText(char::MAX as u32 + 1);
+
+    /// The character `c`.
+    pub fn char(c: char) -> PlacedText {
+        PlacedText(c as u32)
     }
 }
 
@@ -72,9 +88,48 @@ pub struct Line {
     pub width: f32,
     /// The largest type size on the line.
     pub size: f32,
+    /// The texts of more than one character that its glyphs stand for.
+    longer: Vec<Box<str>>,
 }
 
 impl Line {
+    /// An empty line `width` wide, its largest type `size` points.
+    pub fn new(width: f32, size: f32) -> Line {
+        Line {
+            glyphs: Vec::new(),
+            width,
+            size,
+            longer: Vec::new(),
+        }
+    }
+
+    /// Keeps `text` for a glyph to be placed on this line.
+    pub fn keep(&mut self, text: GlyphStr<'_>) -> PlacedText {
+        match text {
+            GlyphStr::None => PlacedText::NONE,
+            GlyphStr::Char(c) => PlacedText::char(c),
+            GlyphStr::Str(s) => {
+                self.longer.push(s.into());
+                PlacedText(PlacedText::NONE.0 + self.longer.len() as u32)
+            }
+        }
+    }
+
+    /// The text glyph `g` of this line stands for.
+    pub fn text(&self, g: &PlacedGlyph) -> GlyphStr<'_> {
+        let PlacedText(n) = g.text;
+        if let Some(c) = char::from_u32(n) {
+            return GlyphStr::Char(c);
+        }
+        match n.checked_sub(PlacedText::NONE.0 + 1) {
+            Some(i) => self
+                .longer
+                .get(i as usize)
+                .map_or(GlyphStr::None, |s| GlyphStr::Str(s)),
+            None => GlyphStr::None,
+        }
+    }
+
     /// Renumbers the line's elements and links after its part of the book was merged
     /// into the whole.
     pub fn renumber(&mut self, elems: u32, links: u32) {
@@ -196,11 +251,9 @@ fn place(
         .filter(|&k| items.gaps[span.start + k].space.is_some())
         .count();
     let glyphs = atoms.iter().map(|a| a.glyphs.len()).sum::<usize>();
-    let mut line = Line {
-        glyphs: Vec::with_capacity(glyphs + spaces + usize::from(hyphen.is_some())),
-        width: width + offset,
-        size: 0.0,
-    };
+    let mut line = Line::new(width + offset, 0.0);
+    line.glyphs
+        .reserve_exact(glyphs + spaces + usize::from(hyphen.is_some()));
     let mut x = offset + start;
     for (k, atom) in atoms.iter().enumerate() {
         if let Some(space) = (k > 0).then(|| items.gaps[span.start + k].space).flatten() {
@@ -216,6 +269,7 @@ fn place(
                     ink.1.max(pen + g.dx + g.ink.1),
                 );
             }
+            let text = line.keep(g.text.as_str());
             line.glyphs.push(PlacedGlyph {
                 font: g.font,
                 size: g.size,
@@ -223,7 +277,7 @@ fn place(
                 x: pen + g.dx,
                 dy: g.dy,
                 advance: g.advance,
-                text: g.text.clone(),
+                text,
                 marks: atom.marks,
                 elem: atom.elem,
             });
@@ -283,9 +337,46 @@ mod tests {
         );
         assert_eq!(lines.len(), 3);
         let first = &lines[0];
-        assert_eq!(first.glyphs.last().unwrap().text, GlyphText::Char('，'));
+        assert_eq!(
+            first.text(first.glyphs.last().unwrap()),
+            GlyphStr::Char('，')
+        );
         assert!((first.glyphs.last().unwrap().x - 90.0).abs() < 0.01);
         assert!((first.width - 95.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn a_line_keeps_the_text_of_each_glyph() {
+        let mut line = Line::new(0.0, 10.0);
+        let texts = [
+            GlyphStr::Char('中'),
+            GlyphStr::Str("——"),
+            GlyphStr::None,
+            GlyphStr::Str("ffi"),
+            GlyphStr::Char(char::MAX),
+            GlyphStr::Char('\0'),
+        ];
+        for text in texts {
+            let text = line.keep(text);
+            line.glyphs.push(PlacedGlyph {
+                text,
+                ..PlacedGlyph::gap(
+                    SpaceGlyph {
+                        font: FontKey::Bundled(Face::SerifRegular),
+                        id: 1,
+                        size: 10.0,
+                        advance: 10.0,
+                        ink_right: 10.0,
+                        text: ' ',
+                    },
+                    0.0,
+                    ElemId::ARTIFACT,
+                )
+            });
+        }
+        let read: Vec<GlyphStr<'_>> = line.glyphs.iter().map(|g| line.text(g)).collect();
+        assert_eq!(read, texts);
+        assert_eq!(std::mem::size_of::<PlacedText>(), 4);
     }
 
     #[test]

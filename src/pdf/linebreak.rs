@@ -388,7 +388,7 @@ mod tests {
             .map(|s| {
                 items.atoms[s.start..s.end]
                     .iter()
-                    .flat_map(|a| a.glyphs.iter().map(|g| g.text.to_text()))
+                    .flat_map(|a| a.glyphs.iter().map(|g| g.text.as_str().to_text()))
                     .collect()
             })
             .collect()

@@ -6,7 +6,7 @@
 use super::{Frame, Setter, CODE_SCALE};
 use crate::fonts::Face;
 use crate::model::CodeBlock;
-use crate::pdf::justify::{Line, PlacedGlyph};
+use crate::pdf::justify::{Line, PlacedGlyph, PlacedText};
 use crate::pdf::rows::{Row, RowFill, RowLine};
 use crate::pdf::shape::{GlyphText, Marks};
 use crate::pdf::tags::{ElemId, Role};
@@ -52,7 +52,8 @@ impl Setter<'_, '_> {
     /// rare characters: those come from the serif) and wrapped if needed.
     fn code_line(&self, text: &str, size: f32, measure: f32, elem: ElemId) -> Vec<Line> {
         let bank = self.c.bank;
-        let mut glyphs: Vec<PlacedGlyph> = Vec::new();
+        // each glyph with its text, which the line it goes to keeps
+        let mut glyphs: Vec<(PlacedGlyph, GlyphText)> = Vec::new();
         let mut x = 0.0;
         let chars: Vec<char> = text.chars().collect();
         let font_of = |c: char| {
@@ -68,17 +69,18 @@ impl Setter<'_, '_> {
             }
             let run: String = chars[start..end].iter().collect();
             for g in bank.shape(font, &run, true).iter() {
-                glyphs.push(PlacedGlyph {
+                let placed = PlacedGlyph {
                     font,
                     size,
                     id: g.id,
                     x: x + g.dx * size,
                     dy: g.dy * size,
                     advance: g.advance * size,
-                    text: g.text.clone(),
+                    text: PlacedText::NONE,
                     marks: Marks::default(),
                     elem,
-                });
+                };
+                glyphs.push((placed, g.text.clone()));
                 x += g.advance * size;
             }
             start = end;
@@ -86,50 +88,47 @@ impl Setter<'_, '_> {
         // wrap: break after the last space that keeps the line within the measure
         let mut lines = Vec::new();
         let indent = 2.0 * size;
-        let mut rest: &[PlacedGlyph] = &glyphs;
+        let mut rest: &[(PlacedGlyph, GlyphText)] = &glyphs;
         let mut continued = false;
         while !rest.is_empty() {
-            let offset = rest[0].x - if continued { indent } else { 0.0 };
+            let offset = rest[0].0.x - if continued { indent } else { 0.0 };
             let fits = |g: &PlacedGlyph| g.x + g.advance - offset <= measure + 0.01;
-            let all = rest.iter().take_while(|g| fits(g)).count();
+            let all = rest.iter().take_while(|(g, _)| fits(g)).count();
             let take = if all == rest.len() {
                 all
             } else {
                 rest[..all]
                     .iter()
-                    .rposition(|g| g.text == GlyphText::Char(' '))
+                    .rposition(|(_, text)| *text == GlyphText::Char(' '))
                     .map(|p| p + 1)
                     .filter(|&p| p > 0)
                     .unwrap_or(all.max(1))
             };
-            let mut line = Line {
-                glyphs: rest[..take]
-                    .iter()
-                    .map(|g| PlacedGlyph {
-                        x: g.x - offset,
-                        ..g.clone()
-                    })
-                    .collect(),
-                width: 0.0,
-                size,
-            };
+            let mut line = Line::new(0.0, size);
             if continued {
                 let font = bank.font_for(Face::Mono, CONTINUATION);
-                let mark = bank.shape(font, CONTINUATION, true);
-                line.glyphs.splice(
-                    0..0,
-                    mark.iter().map(|g| PlacedGlyph {
+                for g in bank.shape(font, CONTINUATION, true).iter() {
+                    let text = line.keep(g.text.as_str());
+                    line.glyphs.push(PlacedGlyph {
                         font,
                         size,
                         id: g.id,
                         x: g.dx * size,
                         dy: g.dy * size,
                         advance: g.advance * size,
-                        text: g.text.clone(),
+                        text,
                         marks: Marks::default(),
                         elem: ElemId::ARTIFACT,
-                    }),
-                );
+                    });
+                }
+            }
+            for (g, text) in &rest[..take] {
+                let text = line.keep(text.as_str());
+                line.glyphs.push(PlacedGlyph {
+                    x: g.x - offset,
+                    text,
+                    ..g.clone()
+                });
             }
             line.width = line.glyphs.last().map_or(0.0, |g| g.x + g.advance);
             lines.push(line);
@@ -137,10 +136,7 @@ impl Setter<'_, '_> {
             continued = true;
         }
         if lines.is_empty() {
-            lines.push(Line {
-                size,
-                ..Line::default()
-            });
+            lines.push(Line::new(0.0, size));
         }
         lines
     }

@@ -270,7 +270,7 @@ mod tests {
     use crate::pdf::shape::test_bank;
 
     fn text(line: &Line) -> String {
-        line.glyphs.iter().map(|g| g.text.to_text()).collect()
+        line.glyphs.iter().map(|g| line.text(g).to_text()).collect()
     }
 
     #[test]

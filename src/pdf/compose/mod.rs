@@ -521,11 +521,14 @@ fn count_places(rows: &mut [Row], tree: &Tree) {
         };
         let so_far = counted.entry(*block).or_default();
         *offset = *so_far;
-        let glyphs = row.lines.iter().flat_map(|l| &l.line.glyphs);
-        for g in glyphs {
+        let glyphs = row
+            .lines
+            .iter()
+            .flat_map(|l| l.line.glyphs.iter().map(|g| (g, l.line.text(g))));
+        for (g, text) in glyphs {
             let label = tree.get(g.elem).is_some_and(|e| e.role == Role::Lbl);
             if !g.elem.is_artifact() && !label {
-                *so_far += g.text.counted_len();
+                *so_far += text.counted_len();
             }
         }
     }

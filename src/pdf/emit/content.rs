@@ -18,7 +18,7 @@ use super::structure::tag;
 use super::{Area, Document, PageContent, PlacedLine, Rule};
 use crate::deflate;
 use crate::pdf::justify::PlacedGlyph;
-use crate::pdf::shape::SLANT;
+use crate::pdf::shape::{GlyphStr, SLANT};
 use crate::pdf::tags::{ElemId, Tree};
 use crate::script::{class, Class};
 
@@ -254,16 +254,17 @@ impl Writer<'_> {
                         run.flush(&mut self.content);
                         self.end();
                         self.content.end_text();
-                        self.bitmap(g.elem, &g.text.to_text(), name, matrix);
+                        self.bitmap(g.elem, &placed.line.text(g).to_text(), name, matrix);
                         self.content.begin_text();
                     }
                     continue;
                 };
                 let (name, code) = (shown.name, shown.code);
-                let actual = shown.actual_text(&g.text);
+                let text = placed.line.text(g);
+                let actual = shown.actual_text(text);
                 let x = placed.x + g.x;
                 let y = self.height - placed.baseline + g.dy;
-                let matrix = if italic(g) {
+                let matrix = if italic(g, text) {
                     // no italic face: slant the upright one by 12°
                     [1.0, 0.0, SLANT, 1.0, x, y]
                 } else {
@@ -414,8 +415,8 @@ impl Run {
 }
 
 /// Emphasised Latin is slanted (there is no italic face).
-fn italic(g: &PlacedGlyph) -> bool {
-    g.marks.emphasis && g.text.first().is_some_and(|c| class(c) == Class::Latin)
+fn italic(g: &PlacedGlyph, text: GlyphStr<'_>) -> bool {
+    g.marks.emphasis && text.first().is_some_and(|c| class(c) == Class::Latin)
 }
 
 /// Emphasis dots under the ideographs of emphasised text, and strike-through lines.
@@ -424,7 +425,8 @@ fn decorations(placed: &PlacedLine, rules: &mut Vec<Rule>, dots: &mut Vec<(f32, 
     for g in &placed.line.glyphs {
         let x = placed.x + g.x;
         let baseline = placed.baseline - g.dy;
-        if g.marks.emphasis && g.text.first().is_some_and(|c| class(c) == Class::Ideograph) {
+        let first = placed.line.text(g).first();
+        if g.marks.emphasis && first.is_some_and(|c| class(c) == Class::Ideograph) {
             dots.push((
                 x + g.advance / 2.0,
                 baseline + 0.26 * g.size,

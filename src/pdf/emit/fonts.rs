@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use super::Document;
 use crate::error::{Error, Result};
-use crate::pdf::shape::{FontKey, GlyphText};
+use crate::pdf::shape::{FontKey, GlyphStr, GlyphText};
 
 /// How one font is embedded.
 struct Embedded {
@@ -53,12 +53,12 @@ pub struct Shown<'a> {
 impl Shown<'_> {
     /// The `/ActualText` the glyph needs where it stands for `text`: when that is
     /// several characters, or other text than `/ToUnicode` gives.
-    pub fn actual_text(&self, text: &GlyphText) -> Option<String> {
+    pub fn actual_text(&self, text: GlyphStr<'_>) -> Option<String> {
         match text {
-            GlyphText::None => None,
-            GlyphText::Str(s) => Some(s.to_string()),
-            GlyphText::Char(_) if self.mapped != text => Some(text.to_text()),
-            GlyphText::Char(_) => None,
+            GlyphStr::None => None,
+            GlyphStr::Str(s) => Some(s.to_string()),
+            GlyphStr::Char(_) if self.mapped.as_str() != text => Some(text.to_text()),
+            GlyphStr::Char(_) => None,
         }
     }
 }
@@ -109,9 +109,9 @@ impl Fonts {
 /// side, then merged in page order).
 fn used_glyphs(doc: &Document<'_>) -> BTreeMap<FontKey, BTreeMap<u16, GlyphText>> {
     type Used = HashMap<FontKey, HashMap<u16, GlyphText>>;
-    let first_text = |entry: &mut GlyphText, text: &GlyphText| {
-        if entry.is_empty() && !text.is_empty() {
-            *entry = text.clone();
+    let first_text = |entry: &mut GlyphText, text: GlyphStr<'_>| {
+        if entry.as_str().is_empty() && !text.is_empty() {
+            *entry = text.to_owned();
         }
     };
     let used: Used = doc
@@ -121,7 +121,7 @@ fn used_glyphs(doc: &Document<'_>) -> BTreeMap<FontKey, BTreeMap<u16, GlyphText>
             for placed in &page.lines {
                 for g in &placed.line.glyphs {
                     let entry = used.entry(g.font).or_default().entry(g.id).or_default();
-                    first_text(entry, &g.text);
+                    first_text(entry, placed.line.text(g));
                 }
             }
             used
@@ -130,7 +130,7 @@ fn used_glyphs(doc: &Document<'_>) -> BTreeMap<FontKey, BTreeMap<u16, GlyphText>
             for (key, glyphs) in later {
                 let font = earlier.entry(key).or_default();
                 for (id, text) in glyphs {
-                    first_text(font.entry(id).or_default(), &text);
+                    first_text(font.entry(id).or_default(), text.as_str());
                 }
             }
             earlier
@@ -462,11 +462,11 @@ pub fn write(f: &Pending) -> Chunk {
     let mappings: BTreeMap<u32, Vec<u32>> = p
         .glyphs
         .iter()
-        .filter(|(_, text)| !text.is_empty())
+        .filter(|(_, text)| !text.as_str().is_empty())
         .map(|(g, text)| {
             (
                 u32::from(p.codes[g]),
-                text.to_text().chars().map(|c| c as u32).collect(),
+                text.as_str().to_text().chars().map(|c| c as u32).collect(),
             )
         })
         .collect();

@@ -323,7 +323,7 @@ fn check_page(index: usize, page: &PageContent, (width, height): (f32, f32)) -> 
             if !inside(x, y - 0.88 * g.size) || !inside(x + g.advance, y + 0.12 * g.size) {
                 return Err(fail(format!(
                     "the glyph of `{}` at ({x:.1}, {y:.1})",
-                    g.text.to_text()
+                    placed.line.text(g).to_text()
                 )));
             }
         }

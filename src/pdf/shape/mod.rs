@@ -354,7 +354,7 @@ mod tests {
             .map(|a| {
                 let mut s = String::new();
                 for g in &a.glyphs {
-                    g.text.push_to(&mut s);
+                    g.text.as_str().push_to(&mut s);
                 }
                 s
             })

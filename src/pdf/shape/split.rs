@@ -129,7 +129,7 @@ pub fn split_atom(atom: &Atom, offsets: &[u32]) -> Vec<(Atom, u32)> {
     let mut current: SmallVec<[super::Glyph; 1]> = SmallVec::new();
     let mut start = 0;
     for g in &atom.glyphs {
-        let cluster_start = !g.text.is_empty();
+        let cluster_start = !g.text.as_str().is_empty();
         if cluster_start && !current.is_empty() && offsets.contains(&g.cluster) {
             pieces.push((piece(atom, std::mem::take(&mut current)), start));
             start = g.cluster;
@@ -155,7 +155,7 @@ pub fn split_atom(atom: &Atom, offsets: &[u32]) -> Vec<(Atom, u32)> {
 
 /// A piece of `atom` holding `glyphs`.
 fn piece(atom: &Atom, glyphs: SmallVec<[super::Glyph; 1]>) -> Atom {
-    let text: String = glyphs.iter().map(|g| g.text.to_text()).collect();
+    let text: String = glyphs.iter().map(|g| g.text.as_str().to_text()).collect();
     let first = text.chars().next().unwrap_or(atom.ends.0);
     let last = text.chars().last().unwrap_or(atom.ends.1);
     Atom {

@@ -32,43 +32,76 @@ impl GlyphText {
         }
     }
 
-    /// Its first character.
-    pub fn first(&self) -> Option<char> {
+    /// The text, borrowed.
+    pub fn as_str(&self) -> GlyphStr<'_> {
         match self {
-            GlyphText::None => None,
-            GlyphText::Char(c) => Some(*c),
-            GlyphText::Str(s) => s.chars().next(),
+            GlyphText::None => GlyphStr::None,
+            GlyphText::Char(c) => GlyphStr::Char(*c),
+            GlyphText::Str(s) => GlyphStr::Str(s),
+        }
+    }
+}
+
+/// The text a glyph stands for, borrowed (from a [`GlyphText`], or from the line a
+/// placed glyph is on): what copy and paste, search and the structure tree read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GlyphStr<'a> {
+    /// Nothing: another glyph of the same cluster holds the text.
+    #[default]
+    None,
+    /// One character.
+    Char(char),
+    /// Several characters.
+    Str(&'a str),
+}
+
+impl GlyphStr<'_> {
+    /// Its first character.
+    pub fn first(self) -> Option<char> {
+        match self {
+            GlyphStr::None => None,
+            GlyphStr::Char(c) => Some(c),
+            GlyphStr::Str(s) => s.chars().next(),
         }
     }
 
     /// How many of its characters count ([`crate::script::is_counted`]).
-    pub fn counted_len(&self) -> usize {
+    pub fn counted_len(self) -> usize {
         match self {
-            GlyphText::None => 0,
-            GlyphText::Char(c) => usize::from(crate::script::is_counted(*c)),
-            GlyphText::Str(s) => crate::script::counted_len(s),
+            GlyphStr::None => 0,
+            GlyphStr::Char(c) => usize::from(crate::script::is_counted(c)),
+            GlyphStr::Str(s) => crate::script::counted_len(s),
         }
     }
 
     /// Whether it stands for no text.
-    pub fn is_empty(&self) -> bool {
-        matches!(self, GlyphText::None)
+    pub fn is_empty(self) -> bool {
+        matches!(self, GlyphStr::None)
     }
 
     /// Appends the text to `out`.
-    pub fn push_to(&self, out: &mut String) {
+    pub fn push_to(self, out: &mut String) {
         match self {
-            GlyphText::None => {}
-            GlyphText::Char(c) => out.push(*c),
-            GlyphText::Str(s) => out.push_str(s),
+            GlyphStr::None => {}
+            GlyphStr::Char(c) => out.push(c),
+            GlyphStr::Str(s) => out.push_str(s),
         }
     }
 
     /// The text as a string.
-    pub fn to_text(&self) -> String {
+    pub fn to_text(self) -> String {
         let mut out = String::new();
         self.push_to(&mut out);
         out
+    }
+
+    /// The text, owned.
+    pub fn to_owned(self) -> GlyphText {
+        match self {
+            GlyphStr::None => GlyphText::None,
+            GlyphStr::Char(c) => GlyphText::Char(c),
+            GlyphStr::Str(s) => GlyphText::Str(Box::new(s.into())),
+        }
     }
 }
 
