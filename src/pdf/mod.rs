@@ -82,7 +82,10 @@ impl<'a> Typesetter<'a> {
                 chapter
             })
             .collect();
-        let merged = merge(std::iter::once(front).chain(chapters));
+        let mut parts = Vec::with_capacity(chapters.len() + 1);
+        parts.push(front);
+        parts.extend(chapters);
+        let merged = merge(parts);
         warnings.extend(resolution::findings(
             book,
             &resolution::placed_widths(merged.rows.iter()),
@@ -186,9 +189,9 @@ impl Laid<'_> {
 
 /// The parts of the book put together: elements and links renumbered into one tree
 /// and one list.
-fn merge(parts: impl Iterator<Item = Composed>) -> Composed {
+fn merge(parts: Vec<Composed>) -> Composed {
     let mut whole = Composed {
-        rows: Vec::new(),
+        rows: Vec::with_capacity(parts.iter().map(|p| p.rows.len()).sum()),
         notes: HashMap::new(),
         links: Vec::new(),
         tree: Tree::new(Role::Document),
