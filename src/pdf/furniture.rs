@@ -94,7 +94,7 @@ fn running_heads(pages: &[Page], book: &Book) -> Vec<Option<String>> {
     for (index, page) in pages.iter().enumerate() {
         let mut first_section_here = None;
         for (_, row) in &page.rows {
-            if let Some(Anchor { title, level, .. }) = &row.anchor {
+            if let Some(Anchor { title, level, .. }) = row.anchor.as_deref() {
                 match level {
                     1 => {
                         chapter = Some(title.clone());

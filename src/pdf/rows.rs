@@ -120,14 +120,15 @@ pub struct Row {
     pub new_page: bool,
     /// The row begins a chapter.
     pub chapter_start: bool,
-    /// The heading set in this row, if any.
-    pub anchor: Option<Anchor>,
+    /// The heading set in this row, if any (boxed, as the fields below: most rows are a
+    /// line of a paragraph, and a long book holds tens of thousands of them).
+    pub anchor: Option<Box<Anchor>>,
     /// Footnotes cited in this row.
     pub notes: Vec<NoteKey>,
     /// The row's part in a table.
     pub table: Option<TablePart>,
     /// A table-of-contents entry, whose page number is set once pages are known.
-    pub toc: Option<TocLink>,
+    pub toc: Option<Box<TocLink>>,
     /// The first row of chapter `n`.
     pub chapter: Option<usize>,
     /// Where in the book the row's text begins (a page beginning with this row begins

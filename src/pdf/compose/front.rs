@@ -123,12 +123,12 @@ impl Setter<'_, '_> {
                         })
                         .collect(),
                     break_before: true,
-                    toc: Some(TocLink {
+                    toc: Some(Box::new(TocLink {
                         id: h.id.clone(),
                         right: c.geometry.measure,
                         leader_from,
                         elem: link,
-                    }),
+                    })),
                     place: Some(Place::Contents(rows.len())),
                     ..Row::default()
                 });
@@ -187,11 +187,11 @@ impl Setter<'_, '_> {
             break_before: true,
             new_page: true,
             chapter_start: true,
-            anchor: Some(Anchor {
+            anchor: Some(Box::new(Anchor {
                 id: heading.id.clone(),
                 title: plain_text(&heading.content),
                 level: 1,
-            }),
+            })),
             ..Row::default()
         }
     }

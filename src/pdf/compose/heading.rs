@@ -59,11 +59,11 @@ impl Setter<'_, '_> {
             lines,
             notes,
             break_before: true,
-            anchor: Some(Anchor {
+            anchor: Some(Box::new(Anchor {
                 id: heading.id.clone(),
                 title: crate::model::plain_text(&heading.content),
                 level: heading.level,
-            }),
+            })),
             ..Row::default()
         });
         rows

@@ -33,11 +33,11 @@ fn heading() -> Vec<Row> {
         Row {
             height: 2,
             break_before: true,
-            anchor: Some(Anchor {
+            anchor: Some(Box::new(Anchor {
                 id: "h".into(),
                 title: "h".into(),
                 level: 2,
-            }),
+            })),
             ..Row::default()
         },
     ]
