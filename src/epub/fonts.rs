@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::error::Result;
 use crate::fonts::forms::Shaper;
 use crate::fonts::Face;
+use crate::fonts::Rules;
 
 /// A set of characters: one bit per code point, grown as needed (a book's text
 /// touches a few thousand code points, most of them in one block).
@@ -130,8 +131,14 @@ pub fn subset(
         return Ok(None);
     };
     let map = shaper.glyphs(chars);
-    let (joins, trims, kerns) = (shaper.joins(&map), shaper.trims(&map), shaper.kerns(&map));
-    crate::fonts::subset_web(data, index, &map, &joins, &trims, &kerns)
+    let ligatures = shaper.ligatures(&map);
+    let rules = Rules {
+        joins: shaper.joins(&map),
+        trims: shaper.trims(&map),
+        kerns: shaper.kerns(&map, &ligatures),
+        ligatures,
+    };
+    crate::fonts::subset_web(data, index, &map, &rules)
 }
 
 #[cfg(test)]
@@ -186,9 +193,9 @@ mod tests {
     }
 
     #[test]
-    fn latin_text_is_kerned_in_the_web_font_as_in_the_pdf() {
+    fn latin_text_is_kerned_and_joined_in_the_web_font_as_in_the_pdf() {
         for face in [Face::SerifRegular, Face::SansBold] {
-            let text = "AVATAR To Yves, LTAV 1977.";
+            let text = "AVATAR To Yves, LTAV 1977. An affluent office of fifty flies.";
             let chars: BTreeSet<char> = text.chars().chain("中，".chars()).collect();
             let web = subset(face.data(), 0, "zh-CN", chars).unwrap().unwrap();
             let kerned = latin_advances(face.data(), text);
@@ -199,6 +206,9 @@ mod tests {
                 .map(|c| latin_advances(face.data(), &c.to_string())[0])
                 .collect();
             assert_ne!(kerned, unkerned, "{face:?}");
+            // ffl, ffi, fi and fl are set as ligatures (one glyph each)
+            let glyphs = latin_advances(face.data(), "affluent office fifty flies").len();
+            assert_eq!(glyphs, 27 - 2 - 2 - 1 - 1, "{face:?}");
         }
     }
 }

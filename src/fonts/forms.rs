@@ -5,13 +5,15 @@
 //! language and each character's script; the EPUB's web fonts map each character
 //! straight to the same glyph, since a reading system may not apply `locl`. Of the
 //! fonts' layout features they keep only what the PDF's typography needs from the
-//! reading system: the pairs the font joins, the half-width marks and the kerning of
-//! Latin letters (see [`Shaper::joins`], [`Shaper::trims`], [`Shaper::kerns`]).
+//! reading system: the pairs the font joins, the half-width marks, and the ligatures and
+//! kerning of Latin letters (see [`Shaper::joins`], [`Shaper::trims`],
+//! [`Shaper::ligatures`], [`Shaper::kerns`]).
 
 use std::collections::BTreeMap;
 
 use rustybuzz::{script, Direction, Feature, ShapePlan, UnicodeBuffer};
 use ttf_parser::gpos::{PairAdjustment, PositioningSubtable};
+use ttf_parser::gsub::SubstitutionSubtable;
 use ttf_parser::opentype_layout::LayoutTable;
 use ttf_parser::GlyphId;
 
@@ -141,8 +143,7 @@ impl<'a> Shaper<'a> {
                 let script = shaping_script(c);
                 match self.shape(&pair, script, None, UnicodeBuffer::new()).0[..] {
                     [joined] if joined.glyph != 0 && joined.glyph != glyph => Some(Join {
-                        first: glyph,
-                        second: glyph,
+                        glyphs: vec![glyph, glyph],
                         joined: joined.glyph,
                     }),
                     _ => None,
@@ -182,24 +183,22 @@ impl<'a> Shaper<'a> {
 
 impl Shaper<'_> {
     /// The kerning between the Latin characters of `map` (its characters and their
-    /// glyphs, from [`Shaper::glyphs`]) as the PDF's shaper applies it: the pair
+    /// glyphs, from [`Shaper::glyphs`]) and the glyphs of their `ligatures` (from
+    /// [`Shaper::ligatures`]) as the PDF's shaper applies it: the pair
     /// adjustments of the `kern` lookups for Latin script in the book's language, read
     /// from the font's GPOS (in each lookup the first subtable that has the pair, the
     /// lookups' changes added up). Shaping each pair would take `n²` shapings; reading
     /// the table takes a lookup per pair (tested against shaping in the tests).
-    pub fn kerns(&self, map: &[(char, u16)]) -> Vec<Kern> {
-        let mut latin: Vec<u16> = map
-            .iter()
-            .filter(|&&(c, _)| class(c) == Class::Latin && !c.is_whitespace())
-            .map(|&(_, g)| g)
-            .collect();
+    pub fn kerns(&self, map: &[(char, u16)], ligatures: &[Join]) -> Vec<Kern> {
+        let mut latin = latin_glyphs(map);
+        latin.extend(ligatures.iter().map(|j| j.joined));
         latin.sort_unstable();
         latin.dedup();
         let Some(gpos) = self.face.tables().gpos else {
             return Vec::new();
         };
         let mut sums: BTreeMap<(u16, u16), i32> = BTreeMap::new();
-        for index in kern_lookups(&gpos, self.language_tag) {
+        for index in latin_lookups(&gpos, b"kern", self.language_tag) {
             let Some(lookup) = gpos.lookups.get(index) else {
                 continue;
             };
@@ -235,6 +234,55 @@ impl Shaper<'_> {
     }
 }
 
+impl Shaper<'_> {
+    /// The ligatures among the Latin characters of `map` (its characters and their
+    /// glyphs, from [`Shaper::glyphs`]) as the PDF's shaper sets them (`fi`, `ffl`): the
+    /// ligature substitutions of the `liga` lookups for Latin script in the book's
+    /// language, read from the font's GSUB, those whose glyphs all stand for characters
+    /// of `map`.
+    pub fn ligatures(&self, map: &[(char, u16)]) -> Vec<Join> {
+        let latin = latin_glyphs(map);
+        let Some(gsub) = self.face.tables().gsub else {
+            return Vec::new();
+        };
+        let mut found: Vec<Join> = Vec::new();
+        for index in latin_lookups(&gsub, b"liga", self.language_tag) {
+            let Some(lookup) = gsub.lookups.get(index) else {
+                continue;
+            };
+            for i in 0..lookup.subtables.len() {
+                let Some(SubstitutionSubtable::Ligature(table)) =
+                    lookup.subtables.get::<SubstitutionSubtable<'_>>(i)
+                else {
+                    continue;
+                };
+                for &first in &latin {
+                    let Some(set) = table
+                        .coverage
+                        .get(GlyphId(first))
+                        .and_then(|k| table.ligature_sets.get(k))
+                    else {
+                        continue;
+                    };
+                    for ligature in set {
+                        let glyphs: Vec<u16> = std::iter::once(first)
+                            .chain(ligature.components.into_iter().map(|g| g.0))
+                            .collect();
+                        let known = glyphs[1..].iter().all(|g| latin.binary_search(g).is_ok());
+                        if known && !found.iter().any(|j| j.glyphs == glyphs) {
+                            found.push(Join {
+                                glyphs,
+                                joined: ligature.glyph.0,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        found
+    }
+}
+
 /// The OpenType language system of a book's BCP 47 `tag`, for the Chinese, Japanese and
 /// Korean books whose fonts set Latin differently (none: the default system), as
 /// HarfBuzz maps them: Hong Kong and Macau take their own system whatever the script
@@ -257,13 +305,30 @@ fn opentype_language(tag: &str) -> Option<ttf_parser::Tag> {
     Some(ttf_parser::Tag::from_bytes(system))
 }
 
-/// The lookups of the `kern` features of Latin script (else the default script) in
-/// language system `language` (else the default one), in the order they apply.
-fn kern_lookups(gpos: &LayoutTable<'_>, language: Option<ttf_parser::Tag>) -> Vec<u16> {
-    let script = gpos
+/// The glyphs of the Latin characters of `map` (no spaces), in glyph order.
+fn latin_glyphs(map: &[(char, u16)]) -> Vec<u16> {
+    let mut latin: Vec<u16> = map
+        .iter()
+        .filter(|&&(c, _)| class(c) == Class::Latin && !c.is_whitespace())
+        .map(|&(_, g)| g)
+        .collect();
+    latin.sort_unstable();
+    latin.dedup();
+    latin
+}
+
+/// The lookups of the features `feature` of `table` for Latin script (else the default
+/// script) in language system `language` (else the default one), in the order they
+/// apply.
+fn latin_lookups(
+    table: &LayoutTable<'_>,
+    feature: &[u8; 4],
+    language: Option<ttf_parser::Tag>,
+) -> Vec<u16> {
+    let script = table
         .scripts
         .find(ttf_parser::Tag::from_bytes(b"latn"))
-        .or_else(|| gpos.scripts.find(ttf_parser::Tag::from_bytes(b"DFLT")));
+        .or_else(|| table.scripts.find(ttf_parser::Tag::from_bytes(b"DFLT")));
     let Some(script) = script else {
         return Vec::new();
     };
@@ -276,8 +341,8 @@ fn kern_lookups(gpos: &LayoutTable<'_>, language: Option<ttf_parser::Tag>) -> Ve
     let mut lookups: Vec<u16> = system
         .feature_indices
         .into_iter()
-        .filter_map(|i| gpos.features.get(i))
-        .filter(|f| f.tag == ttf_parser::Tag::from_bytes(b"kern"))
+        .filter_map(|i| table.features.get(i))
+        .filter(|f| f.tag == ttf_parser::Tag::from_bytes(feature))
         .flat_map(|f| f.lookup_indices)
         .collect();
     lookups.sort_unstable();
@@ -345,7 +410,7 @@ mod tests {
         // two dashes join into one two-em rule; two ellipses stay two
         let joins = shaper.joins(&map);
         assert_eq!(joins.len(), 1, "{joins:?}");
-        assert_eq!((joins[0].first, joins[0].second), (dash, dash));
+        assert_eq!(joins[0].glyphs, [dash, dash]);
         assert_eq!(advance(joins[0].joined), 2000);
     }
 
@@ -367,7 +432,7 @@ mod tests {
                 let shaper = Shaper::new(face.data(), 0, tag).unwrap();
                 let map = shaper.glyphs(chars.iter().copied());
                 let kerns: BTreeMap<(u16, u16), i16> = shaper
-                    .kerns(&map)
+                    .kerns(&map, &[])
                     .into_iter()
                     .map(|k| ((k.first, k.second), k.advance))
                     .collect();

@@ -16,7 +16,7 @@ mod subset;
 mod tables;
 
 pub use subset::{subset, subset_cid_cff, subset_web};
-pub use tables::{Join, Kern, Trim};
+pub use tables::{Join, Kern, Rules, Trim};
 
 /// The bundled font files, one `static` each so that every font's bytes occur once in
 /// the binary (an `include_bytes!` inside a function may be inlined at every caller).

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use allsorts::tables::FontTableProvider;
 
-use super::tables::{self, Join, Kern, Renumber, Trim};
+use super::tables::{self, Renumber, Rules};
 use crate::error::{Error, Result};
 
 /// Face `index` of `data` cut down to glyphs `ids` (the first must be 0, .notdef; no
@@ -20,25 +20,24 @@ pub fn subset(data: &[u8], index: u32, ids: &[u16]) -> Result<Vec<u8>> {
 }
 
 /// Face `index` of `data` cut down to a web font for an EPUB: the glyphs of `map`
-/// (plus .notdef) and of `joins`, the tables a reading system needs, a cmap that maps
-/// exactly `map`'s characters to their glyphs (a glyph may be a locale form that the
-/// face's own cmap does not reach, see [`super::forms`]), a GSUB that joins the pairs
-/// of `joins` and a GPOS that sets the marks of `trims` at half width on demand and
-/// kerns the pairs of `kerns`, as the PDF's shaper does. `None` when `map` is empty.
+/// (plus .notdef) and those `rules` name, the tables a reading system needs, a cmap that
+/// maps exactly `map`'s characters to their glyphs (a glyph may be a locale form that
+/// the face's own cmap does not reach, see [`super::forms`]), a GSUB that joins the
+/// glyphs of `rules.joins` and sets the Latin ligatures, and a GPOS that sets the marks
+/// of `rules.trims` at half width on demand and kerns the pairs of `rules.kerns`, as the
+/// PDF's shaper does. `None` when `map` is empty.
 pub fn subset_web(
     data: &[u8],
     index: u32,
     map: &[(char, u16)],
-    joins: &[Join],
-    trims: &[Trim],
-    kerns: &[Kern],
+    rules: &Rules,
 ) -> Result<Option<Vec<u8>>> {
     use allsorts::subset::SubsetProfile;
 
     let mut ids: Vec<u16> = map
         .iter()
         .map(|&(_, g)| g)
-        .chain(joins.iter().flat_map(|j| [j.first, j.second, j.joined]))
+        .chain(rules.glyphs())
         .filter(|&g| g != 0)
         .collect();
     ids.sort_unstable();
@@ -56,14 +55,14 @@ pub fn subset_web(
     })?;
     // the cut font's glyph `i` is glyph `ids[i]` of the face
     let new = |g: u16| ids.binary_search(&g).ok().map(|i| i as u16);
-    let (joins, trims, kerns) = (
-        renumbered(joins, new),
-        renumbered(trims, new),
-        renumbered(kerns, new),
+    let (joins, ligatures) = (
+        renumbered(&rules.joins, new),
+        renumbered(&rules.ligatures, new),
     );
+    let (trims, kerns) = (renumbered(&rules.trims, new), renumbered(&rules.kerns, new));
     let mut added = Vec::new();
-    if !joins.is_empty() {
-        added.push((allsorts::tag::GSUB, tables::gsub(&joins)));
+    if let Some(gsub) = tables::gsub(&joins, &ligatures) {
+        added.push((allsorts::tag::GSUB, gsub));
     }
     if let Some(gpos) = tables::gpos(&trims, &kerns) {
         added.push((allsorts::tag::GPOS, gpos));

@@ -3,16 +3,41 @@
 //! joining the pairs Chinese text sets as one mark, and a GPOS of the half-width marks
 //! and the Latin kerning the PDF's shaper applies.
 
-/// Two glyphs the shaper sets as one: the two em dashes of `——` become one unbroken
-/// two-em rule (the font's `ccmp` feature, which the PDF applies).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Glyphs the shaper sets as one: the two em dashes of `——` become one unbroken two-em
+/// rule (the font's `ccmp` feature), Latin `fi` or `ffl` one ligature (its `liga`), as
+/// the PDF sets them.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Join {
-    /// The first glyph of the pair.
-    pub first: u16,
-    /// The second glyph of the pair.
-    pub second: u16,
-    /// The glyph the pair becomes.
+    /// The glyphs joined, in order (two or more).
+    pub glyphs: Vec<u16>,
+    /// The glyph they become.
     pub joined: u16,
+}
+
+/// The layout rules a web font keeps, as the PDF's shaper applies them: the glyphs it
+/// joins (`ccmp`) and the Latin ligatures (`liga`), the half-width marks (`halt`) and
+/// the kerning of Latin letters (`kern`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rules {
+    /// Glyphs joined by `ccmp`.
+    pub joins: Vec<Join>,
+    /// Latin ligatures.
+    pub ligatures: Vec<Join>,
+    /// Half-width settings.
+    pub trims: Vec<Trim>,
+    /// Kerning pairs.
+    pub kerns: Vec<Kern>,
+}
+
+impl Rules {
+    /// The glyphs the rules name.
+    pub fn glyphs(&self) -> impl Iterator<Item = u16> + '_ {
+        let joins = self.joins.iter().chain(&self.ligatures);
+        joins
+            .flat_map(|j| j.glyphs.iter().copied().chain([j.joined]))
+            .chain(self.trims.iter().map(|t| t.glyph))
+            .chain(self.kerns.iter().flat_map(|k| [k.first, k.second]))
+    }
 }
 
 /// A layout rule naming glyphs, renumbered when its font is cut down.
@@ -25,8 +50,7 @@ pub trait Renumber: Sized {
 impl Renumber for Join {
     fn renumbered(&self, new: impl Fn(u16) -> Option<u16>) -> Option<Join> {
         Some(Join {
-            first: new(self.first)?,
-            second: new(self.second)?,
+            glyphs: self.glyphs.iter().map(|&g| new(g)).collect::<Option<_>>()?,
             joined: new(self.joined)?,
         })
     }
@@ -100,28 +124,67 @@ pub fn cmap(map: &[(char, u16)]) -> Vec<u8> {
     out
 }
 
-/// A `GSUB` table with one feature, `ccmp` (applied by every shaper, whatever the
-/// letter spacing), whose one lookup replaces each pair of `joins` (distinct first
-/// glyphs) by its joined glyph.
-pub fn gsub(joins: &[Join]) -> Vec<u8> {
-    let mut joins = joins.to_vec();
-    joins.sort_by_key(|j| j.first);
-    joins.dedup_by_key(|j| j.first);
-    let n = joins.len() as u16;
-    // a ligature lookup (type 4): format 1, its coverage, one ligature set per first
-    // glyph (10 bytes each: one ligature, at 4 in the set: the joined glyph, two
-    // components, the second)
-    let mut subtable = Vec::new();
+/// A `GSUB` table with the features `ccmp` (applied by every shaper, whatever the
+/// letter spacing), whose lookup joins the glyphs of each of `joins`, and `liga`
+/// (applied to Latin text unless the reader turns ligatures off), whose lookup joins
+/// those of `ligatures`; a feature with nothing to do is left out. `None` when both are
+/// empty.
+pub fn gsub(joins: &[Join], ligatures: &[Join]) -> Option<Vec<u8>> {
+    let features: Vec<(&[u8; 4], u16, Vec<u8>)> = [(b"ccmp", joins), (b"liga", ligatures)]
+        .into_iter()
+        .filter(|(_, joins)| !joins.is_empty())
+        .map(|(tag, joins)| (tag, 4, ligature_subtable(joins)))
+        .collect();
+    (!features.is_empty()).then(|| layout_table(&features))
+}
+
+/// A ligature substitution subtable (lookup type 4) of format 1 joining each of `joins`
+/// (the same glyphs joined once). A first glyph's ligatures are tried longest first, so
+/// that `ffi` wins over `ff`.
+fn ligature_subtable(joins: &[Join]) -> Vec<u8> {
+    let mut joins: Vec<&Join> = joins.iter().filter(|j| j.glyphs.len() >= 2).collect();
+    joins.sort_by(|a, b| {
+        (a.glyphs[0], std::cmp::Reverse(a.glyphs.len()), &a.glyphs).cmp(&(
+            b.glyphs[0],
+            std::cmp::Reverse(b.glyphs.len()),
+            &b.glyphs,
+        ))
+    });
+    joins.dedup_by(|a, b| a.glyphs == b.glyphs);
+    let sets: Vec<&[&Join]> = joins.chunk_by(|a, b| a.glyphs[0] == b.glyphs[0]).collect();
+    // each set: its count and offsets, then each ligature (the joined glyph, the count
+    // of components, the components after the first)
+    let set_bytes = |set: &[&Join]| -> usize {
+        2 + set
+            .iter()
+            .map(|j| 2 + 2 + 2 * j.glyphs.len())
+            .sum::<usize>()
+    };
+    let n = sets.len() as u16;
     let sets_at = 6 + 2 * n;
-    put16(&mut subtable, &[1, sets_at + 10 * n, n]);
-    for i in 0..n {
-        put16(&mut subtable, &[sets_at + 10 * i]);
+    let coverage_at = usize::from(sets_at) + sets.iter().map(|s| set_bytes(s)).sum::<usize>();
+    let mut subtable = Vec::new();
+    put16(&mut subtable, &[1, coverage_at as u16, n]);
+    let mut at = usize::from(sets_at);
+    for set in &sets {
+        put16(&mut subtable, &[at as u16]);
+        at += set_bytes(set);
     }
-    for j in &joins {
-        put16(&mut subtable, &[1, 4, j.joined, 2, j.second]);
+    for set in &sets {
+        let count = set.len() as u16;
+        put16(&mut subtable, &[count]);
+        let mut at = 2 + 2 * count;
+        for j in *set {
+            put16(&mut subtable, &[at]);
+            at += 2 * j.glyphs.len() as u16 + 2;
+        }
+        for j in *set {
+            put16(&mut subtable, &[j.joined, j.glyphs.len() as u16]);
+            put16(&mut subtable, &j.glyphs[1..]);
+        }
     }
-    coverage(&mut subtable, joins.iter().map(|j| j.first));
-    layout_table(&[(b"ccmp", 4, subtable)])
+    coverage(&mut subtable, sets.iter().map(|set| set[0].glyphs[0]));
+    subtable
 }
 
 /// A full-width punctuation mark's half-width setting, from the font's `halt`
