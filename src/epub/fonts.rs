@@ -118,9 +118,9 @@ impl Usage {
 /// mapped to the glyph the PDF draws it with in a book in language `tag` (the font's
 /// locale forms, see [`crate::fonts::forms`]), the pairs the PDF joins (`——`)
 /// joined, the half-width settings of full-width punctuation (for the reading
-/// system's punctuation trimming, as the PDF's) and the kerning of Latin letters, as
-/// the PDF sets them. Characters the font lacks are skipped. Returns `None` when the
-/// font has none of them.
+/// system's punctuation trimming, as the PDF's) and the ligatures and kerning of Latin
+/// letters, as the PDF sets them. Characters the font lacks are skipped. Returns `None`
+/// when the font has none of them.
 pub fn subset(
     data: &[u8],
     index: u32,

@@ -232,9 +232,7 @@ impl Shaper<'_> {
             })
             .collect()
     }
-}
 
-impl Shaper<'_> {
     /// The ligatures among the Latin characters of `map` (its characters and their
     /// glyphs, from [`Shaper::glyphs`]) as the PDF's shaper sets them (`fi`, `ffl`): the
     /// ligature substitutions of the `liga` lookups for Latin script in the book's

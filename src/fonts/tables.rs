@@ -154,12 +154,8 @@ fn ligature_subtable(joins: &[Join]) -> Vec<u8> {
     let sets: Vec<&[&Join]> = joins.chunk_by(|a, b| a.glyphs[0] == b.glyphs[0]).collect();
     // each set: its count and offsets, then each ligature (the joined glyph, the count
     // of components, the components after the first)
-    let set_bytes = |set: &[&Join]| -> usize {
-        2 + set
-            .iter()
-            .map(|j| 2 + 2 + 2 * j.glyphs.len())
-            .sum::<usize>()
-    };
+    let ligature_bytes = |j: &Join| 2 * j.glyphs.len() + 2;
+    let set_bytes = |set: &[&Join]| 2 + set.iter().map(|j| 2 + ligature_bytes(j)).sum::<usize>();
     let n = sets.len() as u16;
     let sets_at = 6 + 2 * n;
     let coverage_at = usize::from(sets_at) + sets.iter().map(|s| set_bytes(s)).sum::<usize>();
@@ -173,10 +169,10 @@ fn ligature_subtable(joins: &[Join]) -> Vec<u8> {
     for set in &sets {
         let count = set.len() as u16;
         put16(&mut subtable, &[count]);
-        let mut at = 2 + 2 * count;
+        let mut at = 2 + 2 * usize::from(count);
         for j in *set {
-            put16(&mut subtable, &[at]);
-            at += 2 * j.glyphs.len() as u16 + 2;
+            put16(&mut subtable, &[at as u16]);
+            at += ligature_bytes(j);
         }
         for j in *set {
             put16(&mut subtable, &[j.joined, j.glyphs.len() as u16]);
@@ -287,13 +283,14 @@ fn pairs(kerns: &[Kern]) -> Vec<u8> {
     // format 1: coverage, value formats x advance (4) and none, one pair set per first
     // glyph (a count, then each second glyph with its value)
     let header = 10 + 2 * n;
-    let sets_len: u16 = sets.iter().map(|set| 2 + 4 * set.len() as u16).sum();
+    let set_bytes = |set: &[Kern]| 2 + 4 * set.len() as u16;
+    let sets_len: u16 = sets.iter().map(|set| set_bytes(set)).sum();
     let mut subtable = Vec::new();
     put16(&mut subtable, &[1, header + sets_len, 4, 0, n]);
     let mut at = header;
     for set in &sets {
         put16(&mut subtable, &[at]);
-        at += 2 + 4 * set.len() as u16;
+        at += set_bytes(set);
     }
     for set in &sets {
         put16(&mut subtable, &[set.len() as u16]);
