@@ -260,6 +260,8 @@ async function main() {
   const browser = await puppeteer.launch({
     executablePath: process.env.PUPPETEER_EXECUTABLE_PATH,
     headless: true,
+    // a loaded machine can take longer than puppeteer's 30 s to start Chromium
+    timeout: 120000,
     args: ['--no-sandbox', '--allow-file-access-from-files', '--font-render-hinting=none'],
   });
   const report = { pages: [] };
