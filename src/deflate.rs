@@ -2,6 +2,8 @@
 //! one place. Data that never changes (the ICC profiles) is deflated once, when
 //! inkstone itself is built (`build.rs` includes this file), so no build pays for it.
 
+use std::cell::RefCell;
+
 use libdeflater::Compressor;
 
 /// Level for PDF page content and the EPUB's entries. Measured on the article's serif
@@ -38,20 +40,44 @@ enum Framing {
 }
 
 fn compress(data: &[u8], level: i32, framing: Framing) -> Vec<u8> {
-    let level = libdeflater::CompressionLvl::new(level).unwrap_or_default();
-    let mut compressor = Compressor::new(level);
-    let bound = match framing {
-        Framing::Zlib => compressor.zlib_compress_bound(data.len()),
-        Framing::None => compressor.deflate_compress_bound(data.len()),
-    };
-    let mut deflated = vec![0; bound];
-    let len = match framing {
-        Framing::Zlib => compressor.zlib_compress(data, &mut deflated),
-        Framing::None => compressor.deflate_compress(data, &mut deflated),
-    };
-    // the buffer holds the bound, so compressing cannot run out of room
-    deflated.truncate(len.unwrap_or(0));
-    deflated
+    with_compressor(level, |compressor| {
+        let bound = match framing {
+            Framing::Zlib => compressor.zlib_compress_bound(data.len()),
+            Framing::None => compressor.deflate_compress_bound(data.len()),
+        };
+        let mut deflated = vec![0; bound];
+        let len = match framing {
+            Framing::Zlib => compressor.zlib_compress(data, &mut deflated),
+            Framing::None => compressor.deflate_compress(data, &mut deflated),
+        };
+        // the buffer holds the bound, so compressing cannot run out of room
+        deflated.truncate(len.unwrap_or(0));
+        deflated
+    })
+}
+
+thread_local! {
+    /// This thread's compressors, one per level used. A libdeflate compressor is half a
+    /// megabyte of match-finder tables, which libdeflate takes from the C allocator:
+    /// made afresh for every stream, its pages were faulted in anew each time (a third of
+    /// the article's page faults). Compressing keeps no state from one buffer to the
+    /// next, so a compressor kept for the thread's life gives the same bytes.
+    static COMPRESSORS: RefCell<Vec<(i32, Compressor)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Calls `f` with this thread's compressor for `level`, made on first use.
+fn with_compressor<T>(level: i32, f: impl FnOnce(&mut Compressor) -> T) -> T {
+    COMPRESSORS.with_borrow_mut(|compressors| {
+        let at = match compressors.iter().position(|(l, _)| *l == level) {
+            Some(at) => at,
+            None => {
+                let lvl = libdeflater::CompressionLvl::new(level).unwrap_or_default();
+                compressors.push((level, Compressor::new(lvl)));
+                compressors.len() - 1
+            }
+        };
+        f(&mut compressors[at].1)
+    })
 }
 
 /// `data` inflated (zlib framing), for tests that read back what was deflated.
