@@ -6,17 +6,23 @@ use std::cell::RefCell;
 
 use libdeflater::Compressor;
 
-/// Level for PDF page content and the EPUB's entries. Measured on the article's serif
-/// web font (243 KB): level 6 takes 2.4 ms for 162 KB where zlib's level 6 took 3.8 ms
-/// for 166 KB; levels 2-4 save 0.3 ms for a larger file, level 9 costs 0.4 ms more for
-/// nothing.
+/// Level for PDF page content and the EPUB's pages and other text. On the article's
+/// pages, stylesheet and package files (29 KB) and its PDF's page content and CMaps
+/// (48 KB): level 6 takes 0.26 and 0.48 ms for 41.8 % and 33.4 % of their size; level 1
+/// saves 0.1 and 0.25 ms for 43.6 % and 36.7 %, level 9 costs 0.04 and 0.3 ms more for
+/// 41.7 % and 32.7 %.
 pub const CONTENT: i32 = 6;
 
-/// Level for font programs, `/ToUnicode` CMaps and images in the PDF. On the article's
-/// serif font program (230 KB): level 9 takes 2.5 ms for 155.1 KB, level 6 2.2 ms for
-/// 155.2 KB (zlib's level 9 took 5.0 ms for 155.9 KB); level 12 saves 1 % more for 4.6
-/// times the time. So 9, whose extra 0.3 ms runs beside the EPUB's work.
-pub const FONTS: i32 = 9;
+/// Level for font programs: the PDF's and the EPUB's web fonts, most of the article's
+/// deflating. On its two PDF font programs (295 KB): level 1 takes 1.5 ms for 57.3 %,
+/// levels 2 to 9 2.1 to 2.6 ms for 56.3 % to 56.1 %, level 10 8.4 ms for 55.7 %; on its
+/// two web fonts (311 KB) level 1 takes 1.6 ms for 57.6 %, level 6 2.5 ms for 56.1 %
+/// (libdeflate; zlib's level 9 took twice libdeflate's). So 1: 1.9 ms less work for
+/// each build of the article (a twelfth of it), for fonts 2 % larger.
+pub const FONTS: i32 = 1;
+
+/// Level for the PDF's images (deflated samples and soft masks) and `/ToUnicode` CMaps.
+pub const PDF_RESOURCES: i32 = 9;
 
 /// Level for constant data deflated when inkstone is built, where time costs nothing.
 pub const AT_BUILD_TIME: i32 = 12;

@@ -56,6 +56,16 @@ impl Method {
     }
 }
 
+/// The deflate level of the entry `path`: the web fonts (every one an `.otf`) at
+/// [`crate::deflate::FONTS`], text at [`crate::deflate::CONTENT`].
+fn level(path: &str) -> i32 {
+    if path.ends_with(".otf") {
+        crate::deflate::FONTS
+    } else {
+        crate::deflate::CONTENT
+    }
+}
+
 /// The first entry of every EPUB, stored.
 const MIMETYPE: &str = "mimetype";
 
@@ -65,7 +75,7 @@ impl Packed {
         let method = Method::of(path);
         let stored = match method {
             Method::Stored => data.to_vec(),
-            Method::Deflated => crate::deflate::raw(data, crate::deflate::CONTENT),
+            Method::Deflated => crate::deflate::raw(data, level(path)),
         };
         Packed {
             path: path.to_string(),

@@ -443,7 +443,7 @@ pub fn write(f: &Pending) -> Chunk {
     };
     descriptor.finish();
 
-    let compressed = deflate(&p.data);
+    let compressed = crate::deflate::zlib(&p.data, crate::deflate::FONTS);
     let mut file = chunk.stream(f.file_ref, &compressed);
     file.filter(Filter::FlateDecode);
     match p.kind {
@@ -476,9 +476,9 @@ pub fn write(f: &Pending) -> Chunk {
     chunk
 }
 
-/// Deflates a font program, CMap or image stream.
+/// Deflates a CMap or image stream.
 pub fn deflate(data: &[u8]) -> Vec<u8> {
-    crate::deflate::zlib(data, crate::deflate::FONTS)
+    crate::deflate::zlib(data, crate::deflate::PDF_RESOURCES)
 }
 
 #[cfg(test)]
