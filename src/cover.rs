@@ -201,11 +201,12 @@ impl Canvas {
 
     /// Puts `ink` at `coverage` (0–1) on a pixel, keeping whatever covers it more.
     fn paint(&mut self, x: i64, y: i64, ink: usize, coverage: f32) {
-        if x < 0 || y < 0 || x >= i64::from(self.width) || y >= i64::from(self.height) {
-            return;
-        }
+        // most pixels of a glyph's box are bare: their level is 0 whatever their place
         let level = coverage_level(coverage);
         if level == 0 {
+            return;
+        }
+        if x < 0 || y < 0 || x >= i64::from(self.width) || y >= i64::from(self.height) {
             return;
         }
         let (row, width) = (y as usize, self.width as usize);
