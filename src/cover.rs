@@ -3,13 +3,14 @@
 //! (a PNG: flat colour and sharp type compress better losslessly).
 
 use std::io::Cursor;
+use std::sync::OnceLock;
 
 use ab_glyph::{Font as _, FontRef, Glyph, GlyphId, PxScale};
 use image::{ImageFormat, ImageReader, Limits, Rgb, RgbImage};
 
 use crate::error::{Code, Error, Location, Result};
 use crate::fonts::Face;
-use crate::model::{Book, CoverSource, Metadata};
+use crate::model::{CoverSource, Metadata};
 use crate::raster;
 use crate::script::{self, is_wide, Class};
 
@@ -58,15 +59,17 @@ impl CoverFormat {
     }
 }
 
-/// The book's cover: the author's image when `cover` is set, otherwise a typographic
-/// cover.
-pub fn prepare(book: &Book) -> Result<CoverImage> {
-    let format = format_of(book);
-    let (data, (width, height)) = match &book.cover {
-        Some(source) => from_image(source)?,
+/// The book's cover: the author's image when `book.toml` names one (`source`),
+/// otherwise a typographic cover drawn from `metadata`.
+pub fn prepare(metadata: &Metadata, source: Option<&CoverSource>) -> Result<CoverImage> {
+    let (data, format, (width, height)) = match source {
+        Some(source) => {
+            let (data, size) = from_image(source)?;
+            (data, CoverFormat::Jpeg, size)
+        }
         None => {
-            let canvas = draw(&book.metadata);
-            (canvas.to_png(), canvas.size())
+            let canvas = draw(metadata);
+            (canvas.to_png(), CoverFormat::Png, canvas.size())
         }
     };
     Ok(CoverImage {
@@ -77,12 +80,37 @@ pub fn prepare(book: &Book) -> Result<CoverImage> {
     })
 }
 
-/// The encoding the book's cover will have: JPEG for the author's picture, PNG for a
-/// drawn cover.
-pub fn format_of(book: &Book) -> CoverFormat {
-    match book.cover {
-        Some(_) => CoverFormat::Jpeg,
-        None => CoverFormat::Png,
+/// A book's cover, made once by whichever asks for it first: a job started as soon as
+/// `book.toml` is read (so that drawing it overlaps reading the chapters), or the EPUB
+/// when it gets there first. A second asker waits while the first makes it.
+pub struct Shared<'a> {
+    made: OnceLock<Result<CoverImage>>,
+    metadata: &'a Metadata,
+    source: Option<&'a CoverSource>,
+}
+
+impl<'a> Shared<'a> {
+    /// The cover of a book with `metadata` and the author's image `source`, not yet made.
+    pub fn new(metadata: &'a Metadata, source: Option<&'a CoverSource>) -> Shared<'a> {
+        Shared {
+            made: OnceLock::new(),
+            metadata,
+            source,
+        }
+    }
+
+    /// The cover, made now unless it has been; `None` when it could not be made (see
+    /// [`Shared::into_error`]).
+    pub fn get(&self) -> Option<&CoverImage> {
+        self.made
+            .get_or_init(|| prepare(self.metadata, self.source))
+            .as_ref()
+            .ok()
+    }
+
+    /// Why the cover could not be made, if it was asked for and could not.
+    pub fn into_error(self) -> Option<Error> {
+        self.made.into_inner().and_then(Result::err)
     }
 }
 

@@ -92,24 +92,44 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     formats.sort();
     formats.dedup();
 
+    let want_epub = formats.contains(&Format::Epub);
+    let want_pdf = formats.contains(&Format::Pdf);
+
     let progress = Progress::new(options.verbosity);
     progress.begin(Stage::Reading);
-    let loaded = source::load(&options.book_dir, &options.load)?;
-    let book = loaded.book;
-    let mut warnings = loaded.warnings;
-    // errors the reading went on past (so that all are reported at once) stop the build
-    if warnings.iter().any(Finding::is_error) {
-        return Err(error::Error::Book(warnings));
+    let configured = source::configure(&options.book_dir, &options.load)?;
+    // the cover needs only book.toml: it is made (drawn, or the author's image
+    // re-encoded) while the chapters are read
+    let cover = cover::Shared::new(&configured.metadata, configured.cover.as_ref());
+    let made = rayon::in_place_scope(|s| {
+        if want_epub {
+            s.spawn(|_| {
+                cover.get();
+            });
+        }
+        let loaded = configured.read(&options.load)?;
+        let book = loaded.book;
+        let mut warnings = loaded.warnings;
+        // errors the reading went on past (so that all are reported at once) stop the
+        // build
+        if warnings.iter().any(Finding::is_error) {
+            return Err(error::Error::Book(warnings));
+        }
+        let font_set = fonts::FontSet::for_book(&book, &mut warnings);
+        progress.end(Stage::Reading);
+        progress.chapters(book.chapters.len());
+        let epub_cover = want_epub.then_some(&cover);
+        let made = make::outputs(&book, &font_set, epub_cover, want_pdf, &progress);
+        Ok((made, warnings))
+    });
+    let (made, mut warnings) = made?;
+    if let Some(e) = cover.into_error() {
+        return Err(e);
     }
-    let font_set = fonts::FontSet::for_book(&book, &mut warnings);
-    progress.end(Stage::Reading);
-    progress.chapters(book.chapters.len());
+    let made = made?;
 
     let stem = output_stem(&options.book_dir);
     let path = |suffix: &str| options.out_dir.join(format!("{stem}.{suffix}"));
-    let want_epub = formats.contains(&Format::Epub);
-    let want_pdf = formats.contains(&Format::Pdf);
-    let made = make::outputs(&book, &font_set, want_epub, want_pdf, &progress)?;
     warnings.extend(made.warnings);
     if options.strict && !warnings.is_empty() {
         return Err(error::Error::Strict(warnings));

@@ -1,11 +1,13 @@
 //! The outputs made on every core. Three pieces of work depend on each other only so
-//! far: the EPUB's pages, fonts and cover (`epub::prepare`) and the book's layout
+//! far: the EPUB's pages and fonts (`epub::prepare`) and the book's layout
 //! (`pdf::Typesetter::lay_out`) start side by side; the PDFs are written as soon as the
-//! layout is done; the EPUB is finished (it marks where each printed page begins) as
-//! soon as both its preparation and the layout are, beside whatever is still running.
+//! layout is done; the EPUB is finished (it marks where each printed page begins, and
+//! takes its cover, made since `book.toml` was read) as soon as both its preparation
+//! and the layout are, beside whatever is still running.
 
 use std::sync::{Mutex, PoisonError};
 
+use crate::cover;
 use crate::epub;
 use crate::error::{Result, Warning};
 use crate::fonts::FontSet;
@@ -51,12 +53,13 @@ fn arrive(
     h.ready()
 }
 
-/// Makes the EPUB (when `want_epub`) and the PDFs (when `want_pdf`) of `book`. The book
-/// is always laid out, so that the EPUB is the same whichever formats are asked for.
+/// Makes the EPUB (when its cover is given; no EPUB when the cover cannot be made,
+/// whose error the caller reports) and the PDFs (when `want_pdf`) of `book`. The book is
+/// always laid out, so that the EPUB is the same whichever formats are asked for.
 pub fn outputs(
     book: &Book,
     font_set: &FontSet,
-    want_epub: bool,
+    epub_cover: Option<&cover::Shared<'_>>,
     want_pdf: bool,
     progress: &Progress,
 ) -> Result<Made> {
@@ -70,10 +73,12 @@ pub fn outputs(
         *epub_slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(made);
     };
     let finish = move |prepared, places: Vec<Option<Place>>| {
-        store(epub::finish(prepared, book, &places));
+        if let Some(cover) = epub_cover.and_then(cover::Shared::get) {
+            store(epub::finish(prepared, cover, book, &places));
+        }
     };
     rayon::scope(|s| {
-        if want_epub {
+        if epub_cover.is_some() {
             s.spawn(move |_| {
                 progress.begin(Stage::Epub);
                 match epub::prepare(book, font_set) {

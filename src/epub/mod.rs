@@ -9,7 +9,7 @@ mod zipped;
 
 use rayon::prelude::*;
 
-use crate::cover::{self, CoverImage};
+use crate::cover::CoverImage;
 use crate::error::Result;
 use crate::fonts::{Face, FontSet};
 use crate::model::{Book, ImageAsset, ImageFormat, Place};
@@ -18,8 +18,8 @@ use package::{Contents, Resource};
 use xhtml::TocEntry;
 use zipped::Packed;
 
-/// An EPUB made but for the print edition's page breaks: its pages, stylesheet, files
-/// and cover.
+/// An EPUB made but for its cover and the print edition's page breaks: its pages,
+/// stylesheet and files.
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pages: Vec<xhtml::Page>,
@@ -27,51 +27,42 @@ pub struct Prepared {
     resources: Vec<Resource>,
     /// The resources compressed for the ZIP.
     packed: Vec<Packed>,
-    cover: CoverImage,
 }
 
-/// Writes the book's pages, cuts its fonts (and compresses them for the ZIP) and
-/// prepares its cover (drawn, or the author's image), side by side.
+/// Writes the book's pages and cuts its fonts, compressing them for the ZIP.
 pub fn prepare(book: &Book, font_set: &FontSet) -> Result<Prepared> {
-    let (cover, package) = rayon::join(
-        || cover::prepare(book),
-        || -> Result<_> {
-            let (pages, stylesheet, resources) = pages_and_fonts(book, font_set)?;
-            let packed: Vec<Packed> = resources
-                .par_iter()
-                .map(|r| Packed::new(&package::zip_path(&r.href), &r.data))
-                .collect();
-            Ok((pages, stylesheet, resources, packed))
-        },
-    );
-    let (mut pages, stylesheet, resources, packed) = package?;
-    let cover = cover?;
-    let cover_file = format!("cover.{}", cover.format.extension());
-    let cover_page = xhtml::cover_page(&book.metadata, &cover_file, cover.width, cover.height);
-    pages.insert(0, cover_page);
+    let (pages, stylesheet, resources) = pages_and_fonts(book, font_set)?;
+    let packed: Vec<Packed> = resources
+        .par_iter()
+        .map(|r| Packed::new(&package::zip_path(&r.href), &r.data))
+        .collect();
     Ok(Prepared {
         pages,
         stylesheet,
         resources,
         packed,
-        cover,
     })
 }
 
-/// The EPUB file: `prepared` with a marker where each page of the print edition begins
-/// (`print_pages[n]` is where page `n + 1` begins) and a page-list, packaged.
+/// The EPUB file: `prepared` with its `cover` (made apart, see [`crate::cover`]), a
+/// marker where each page of the print edition begins (`print_pages[n]` is where page
+/// `n + 1` begins) and a page-list, packaged.
 pub fn finish(
     mut prepared: Prepared,
+    cover: &CoverImage,
     book: &Book,
     print_pages: &[Option<Place>],
 ) -> Result<Vec<u8>> {
+    let cover_file = format!("cover.{}", cover.format.extension());
+    let cover_page = xhtml::cover_page(&book.metadata, &cover_file, cover.width, cover.height);
+    prepared.pages.insert(0, cover_page);
     let targets = pagebreaks::mark(&mut prepared.pages, print_pages);
     let page_list = pagebreaks::page_list_nav(&targets, &book.metadata.language);
     let archive = package::assemble(Contents {
         meta: &book.metadata,
         pages: &prepared.pages,
         stylesheet: &prepared.stylesheet,
-        cover: &prepared.cover,
+        cover,
         resources: &prepared.resources,
         page_list: &page_list,
     })?;

@@ -17,7 +17,11 @@ use chrono::{DateTime, NaiveDate};
 use rayon::prelude::*;
 
 use crate::error::{Code, Error, Location, Result, Warning};
-use crate::model::{Block, Book, Chapter, CoverSource, Footnote, Metadata};
+use toml::Spanned;
+
+use crate::model::{
+    Block, Book, Chapter, CoverSource, Footnote, Metadata, PdfOptions, PrintOptions,
+};
 use config::{line_of, BookTable};
 
 /// Seconds since 1970 of 1980-01-01T00:00:00Z, the modification time of a book that has
@@ -45,6 +49,29 @@ pub struct Loaded {
 
 /// Reads the book in folder `dir`.
 pub fn load(dir: &Path, options: &LoadOptions) -> Result<Loaded> {
+    configure(dir, options)?.read(options)
+}
+
+/// A book folder whose `book.toml` has been read and checked, its chapters not yet
+/// read: what is known of the book before its text (a drawn cover needs no more).
+#[derive(Debug)]
+pub struct Configured {
+    /// The book's metadata.
+    pub metadata: Metadata,
+    /// The author's cover image, if `book.toml` names one.
+    pub cover: Option<CoverSource>,
+    dir: PathBuf,
+    root: PathBuf,
+    toml_path: PathBuf,
+    toml_text: String,
+    chapters: Option<Vec<Spanned<String>>>,
+    pdf: PdfOptions,
+    print: Option<PrintOptions>,
+}
+
+/// Reads and checks `book.toml` in folder `dir`: the metadata, the cover's path and
+/// the settings. Its errors come before any chapter's.
+pub fn configure(dir: &Path, options: &LoadOptions) -> Result<Configured> {
     if !dir.is_dir() {
         return Err(Error::input(
             Code::NoBookFolder,
@@ -67,16 +94,12 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Loaded> {
         Err(e) => return Err(Error::io(&toml_path, "read book.toml", e)),
     };
     let parsed = config::parse(&toml_path, &toml_text)?;
-    let table = parsed.book;
+    let mut table = parsed.book;
     let at = |span: std::ops::Range<usize>| Location::of_range(&toml_path, &toml_text, span);
 
     let root = dir
         .canonicalize()
         .map_err(|e| Error::io(dir, "open the book folder", e))?;
-    let mut warnings = Vec::new();
-    let mut images = images::ImageStore::new(dir, &root);
-    let chapters = read_chapters(dir, &root, &table, &at, &mut images, &mut warnings)?;
-    let images = images.decode(options.keep_pixels, &mut warnings);
     let cover = match &table.cover {
         Some(cover) => Some(resolve_cover(
             dir,
@@ -86,21 +109,54 @@ pub fn load(dir: &Path, options: &LoadOptions) -> Result<Loaded> {
         )?),
         None => None,
     };
+    let chapters = table.chapters.take();
     let metadata = metadata(table, &at, options)?;
     let pdf = settings::pdf_options(&parsed.pdf, &at)?;
     let print = settings::print_options(parsed.print.as_ref(), &at)?;
-    Ok(Loaded {
-        book: Book {
-            metadata,
-            cover,
-            chapters,
-            dir: dir.to_path_buf(),
-            pdf,
-            print,
-            images,
-        },
-        warnings,
+    Ok(Configured {
+        metadata,
+        cover,
+        dir: dir.to_path_buf(),
+        root,
+        toml_path,
+        toml_text,
+        chapters,
+        pdf,
+        print,
     })
+}
+
+impl Configured {
+    /// Reads the chapters and their images: the whole book.
+    pub fn read(&self, options: &LoadOptions) -> Result<Loaded> {
+        let (dir, root) = (&self.dir, &self.root);
+        let at = |span: std::ops::Range<usize>| {
+            Location::of_range(&self.toml_path, &self.toml_text, span)
+        };
+        let mut warnings = Vec::new();
+        let mut images = images::ImageStore::new(dir, root);
+        let chapters = read_chapters(
+            dir,
+            root,
+            self.chapters.as_deref(),
+            &at,
+            &mut images,
+            &mut warnings,
+        )?;
+        let images = images.decode(options.keep_pixels, &mut warnings);
+        Ok(Loaded {
+            book: Book {
+                metadata: self.metadata.clone(),
+                cover: self.cover.clone(),
+                chapters,
+                dir: dir.clone(),
+                pdf: self.pdf,
+                print: self.print,
+                images,
+            },
+            warnings,
+        })
+    }
 }
 
 fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String> {
@@ -174,12 +230,12 @@ fn inside_book(
 fn read_chapters(
     dir: &Path,
     root: &Path,
-    table: &BookTable,
+    list: Option<&[Spanned<String>]>,
     at: &impl Fn(std::ops::Range<usize>) -> Location,
     images: &mut images::ImageStore,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Chapter>> {
-    let listed: Vec<(PathBuf, PathBuf)> = match &table.chapters {
+    let listed: Vec<(PathBuf, PathBuf)> = match list {
         Some(list) => list
             .iter()
             .map(|rel| inside_book(dir, root, rel.get_ref(), at(rel.span()), "chapter file"))
