@@ -146,11 +146,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         }
     }
     progress.begin(Stage::Writing);
-    let mut written = Vec::new();
-    for (path, data) in outputs {
-        output::write_atomically(&path, &data)?;
-        written.push(path);
-    }
+    output::write_all(&outputs)?;
+    let written = outputs.into_iter().map(|(path, _)| path).collect();
     progress.end(Stage::Writing);
     progress.finish();
     Ok(BuildReport { written, warnings })

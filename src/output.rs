@@ -1,49 +1,117 @@
 //! Writing output files so that a failed build never leaves a partial or changed file:
-//! each file is written under a temporary name in the output folder, then renamed.
+//! each file is written under a temporary name in its folder, and only when every one
+//! is written are they renamed into place. The files are written side by side.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
-/// Writes `data` to `path` atomically (temporary file in the same folder, then rename).
-pub fn write_atomically(path: &Path, data: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the output folder", e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    // No fsync before the rename: a build's outputs can always be made again, and
-    // syncing two files took 1.7 ms of the article's 22 (41 interleaved builds), a
-    // twelfth of its time. Typst, cargo and pandoc do not sync either; ext4 (by default)
-    // writes a file replaced by a rename before the rename itself.
-    let result = (|| {
-        fs::write(&temp, data)?;
-        fs::rename(&temp, path)
-    })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&temp);
-        Error::io(path, "write the output file", e)
-    })
+/// Writes each `(path, data)` of `files` atomically: a failed write (a full disk)
+/// changes none of them. On failure the first error in `files`' order is returned.
+pub fn write_all(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
+    let staged: Vec<Result<Staged>> = files
+        .par_iter()
+        .map(|(path, data)| Staged::write(path, data))
+        .collect();
+    // a staged file not renamed is removed when dropped
+    let staged: Vec<Staged> = staged.into_iter().collect::<Result<_>>()?;
+    let renamed: Vec<Result<()>> = staged.into_par_iter().map(Staged::commit).collect();
+    renamed.into_iter().collect()
+}
+
+/// A file written under a temporary name beside its final one; removed unless
+/// committed.
+struct Staged {
+    temp: PathBuf,
+    path: PathBuf,
+    committed: bool,
+}
+
+impl Staged {
+    /// Writes `data` beside `path`, creating the folder if need be.
+    fn write(path: &Path, data: &[u8]) -> Result<Staged> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the output folder", e))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let staged = Staged {
+            temp: dir.join(format!(".{name}.{}.tmp", std::process::id())),
+            path: path.to_path_buf(),
+            committed: false,
+        };
+        // No fsync before the rename: a build's outputs can always be made again, and
+        // syncing two files took 1.7 ms of the article's 22 (41 interleaved builds), a
+        // twelfth of its time. Typst, cargo and pandoc do not sync either; ext4 (by
+        // default) writes a file replaced by a rename before the rename itself.
+        fs::write(&staged.temp, data).map_err(|e| Error::io(path, "write the output file", e))?;
+        Ok(staged)
+    }
+
+    /// Renames the file into place.
+    fn commit(mut self) -> Result<()> {
+        fs::rename(&self.temp, &self.path)
+            .map_err(|e| Error::io(&self.path, "write the output file", e))?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn scratch(name: &str) -> PathBuf {
+        std::env::temp_dir().join(format!("inkstone-output-{name}-{}", std::process::id()))
+    }
+
     #[test]
     fn writes_and_replaces_without_leaving_temporary_files() {
-        let dir = std::env::temp_dir().join(format!("inkstone-output-{}", std::process::id()));
-        let path = dir.join("sub").join("a.bin");
-        write_atomically(&path, b"one").unwrap();
-        write_atomically(&path, b"two").unwrap();
-        assert_eq!(fs::read(&path).unwrap(), b"two");
-        assert_eq!(fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
+        let dir = scratch("replace");
+        let (a, b) = (dir.join("sub").join("a.bin"), dir.join("sub").join("b.bin"));
+        write_all(&[(a.clone(), b"one".to_vec()), (b.clone(), b"1".to_vec())]).unwrap();
+        write_all(&[(a.clone(), b"two".to_vec()), (b.clone(), b"2".to_vec())]).unwrap();
+        assert_eq!(fs::read(&a).unwrap(), b"two");
+        assert_eq!(fs::read(&b).unwrap(), b"2");
+        assert_eq!(fs::read_dir(a.parent().unwrap()).unwrap().count(), 2);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_failed_write_changes_no_file() {
+        let dir = scratch("failed");
+        let kept = dir.join("a.bin");
+        write_all(&[(kept.clone(), b"old".to_vec())]).unwrap();
+        // a file where the second output's folder would be: that folder cannot be made
+        let blocked = dir.join("file");
+        fs::write(&blocked, b"").unwrap();
+        let e = write_all(&[
+            (kept.clone(), b"new".to_vec()),
+            (blocked.join("b.bin"), b"new".to_vec()),
+        ])
+        .unwrap_err();
+        assert!(e.to_string().contains("output folder"), "{e}");
+        assert_eq!(fs::read(&kept).unwrap(), b"old");
+        assert_eq!(
+            fs::read_dir(&dir).unwrap().count(),
+            2,
+            "no temporary file is left"
+        );
         fs::remove_dir_all(&dir).unwrap();
     }
 }
