@@ -95,6 +95,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let want_epub = formats.contains(&Format::Epub);
     let want_pdf = formats.contains(&Format::Pdf);
 
+    // the worker threads take a few tenths of a millisecond to start: they start now,
+    // while book.toml is read, rather than when the cover is handed to them
+    rayon::spawn(|| {});
     let progress = Progress::new(options.verbosity);
     progress.begin(Stage::Reading);
     let configured = source::configure(&options.book_dir, &options.load)?;
