@@ -110,6 +110,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
                 cover.get();
             });
         }
+        // the bundled faces parsed for shaping (about a tenth of a millisecond each), as
+        // the layout needs them, beside the cover and the reading
+        s.spawn(|_| fonts::parse_bundled());
         let loaded = configured.read(&options.load)?;
         let book = loaded.book;
         let mut warnings = loaded.warnings;

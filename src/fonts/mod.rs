@@ -59,6 +59,14 @@ pub fn shaping_face(data: &[u8], index: u32) -> Option<ShapingFace<'_>> {
     }
 }
 
+/// Parses every bundled face for shaping (see [`shaping_face`]), as the PDF's shaper
+/// will: a build has it done on a worker while the chapters are read.
+pub fn parse_bundled() {
+    for face in Face::ALL {
+        shaping_face(face.data(), 0);
+    }
+}
+
 /// A face parsed for shaping: a bundled one shared by the whole process, or another.
 pub enum ShapingFace<'a> {
     /// A bundled face.
