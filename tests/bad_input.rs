@@ -176,6 +176,25 @@ fn unreadable_cover() {
 }
 
 #[test]
+fn a_chapter_error_comes_before_a_broken_cover() {
+    // the cover is made while the chapters are read: the reading's error still wins
+    fails_cleanly(
+        "bad-chapter-and-cover",
+        |b| {
+            fs::write(
+                b.join("book.toml"),
+                "[book]\ntitle = \"书\"\ncover = \"cover.png\"\n",
+            )
+            .unwrap();
+            fs::write(b.join("cover.png"), b"this is not an image").unwrap();
+            fs::write(b.join("a.md"), "# 第一章\n\n![图](missing.png)\n").unwrap();
+        },
+        "E0201",
+        &["book/a.md:3", "missing.png"],
+    );
+}
+
+#[test]
 fn truncated_cover() {
     fails_cleanly(
         "bad-cover-truncated",
