@@ -82,7 +82,9 @@ pub fn prepare(metadata: &Metadata, source: Option<&CoverSource>) -> Result<Cove
 
 /// A book's cover, made once by whichever asks for it first: a job started as soon as
 /// `book.toml` is read (so that drawing it overlaps reading the chapters), or the EPUB
-/// when it gets there first. A second asker waits while the first makes it.
+/// when it gets there first. A second asker waits while the first makes it, so making
+/// a cover must never wait for the build's other jobs: it uses no rayon (a worker
+/// waiting here could otherwise be handed the very job it waits for).
 pub struct Shared<'a> {
     made: OnceLock<Result<CoverImage>>,
     metadata: &'a Metadata,
