@@ -139,17 +139,20 @@ fn chapter_not_utf8() {
     );
 }
 
+/// A `book.toml` naming `cover.png` as the cover.
+const COVER_TOML: &str = "[book]\ntitle = \"书\"\ncover = \"cover.png\"\n";
+
+/// Makes book `b` name `cover.png` as its cover and gives that file `image`.
+fn with_cover(b: &Path, image: &[u8]) {
+    fs::write(b.join("book.toml"), COVER_TOML).unwrap();
+    fs::write(b.join("cover.png"), image).unwrap();
+}
+
 #[test]
 fn missing_cover() {
     fails_cleanly(
         "bad-cover-missing",
-        |b| {
-            fs::write(
-                b.join("book.toml"),
-                "[book]\ntitle = \"书\"\ncover = \"cover.png\"\n",
-            )
-            .unwrap()
-        },
+        |b| fs::write(b.join("book.toml"), COVER_TOML).unwrap(),
         "E0201",
         &[
             "--> book/book.toml:3:",
@@ -163,12 +166,7 @@ fn unreadable_cover() {
     fails_cleanly(
         "bad-cover-garbage",
         |b| {
-            fs::write(
-                b.join("book.toml"),
-                "[book]\ntitle = \"书\"\ncover = \"cover.png\"\n",
-            )
-            .unwrap();
-            fs::write(b.join("cover.png"), b"this is not an image").unwrap();
+            with_cover(b, b"this is not an image");
         },
         "E0401",
         &["book/cover.png", "not a PNG, JPEG or WebP image"],
@@ -181,12 +179,7 @@ fn a_chapter_error_comes_before_a_broken_cover() {
     fails_cleanly(
         "bad-chapter-and-cover",
         |b| {
-            fs::write(
-                b.join("book.toml"),
-                "[book]\ntitle = \"书\"\ncover = \"cover.png\"\n",
-            )
-            .unwrap();
-            fs::write(b.join("cover.png"), b"this is not an image").unwrap();
+            with_cover(b, b"this is not an image");
             fs::write(b.join("a.md"), "# 第一章\n\n![图](missing.png)\n").unwrap();
         },
         "E0201",
@@ -199,12 +192,7 @@ fn truncated_cover() {
     fails_cleanly(
         "bad-cover-truncated",
         |b| {
-            fs::write(
-                b.join("book.toml"),
-                "[book]\ntitle = \"书\"\ncover = \"cover.png\"\n",
-            )
-            .unwrap();
-            fs::write(b.join("cover.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").unwrap();
+            with_cover(b, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0");
         },
         "E0402",
         &["book/cover.png", "cannot decode the cover image"],
