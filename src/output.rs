@@ -63,6 +63,14 @@ impl Staged {
     }
 }
 
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
+}
+
 /// Puts `temp` in place of the regular file `path` by exchanging the two (so that a
 /// reader sees the old file or the new one, never none), then removes `temp`, now the
 /// old file; renames it to `path` when there is no such file to exchange with.
@@ -90,14 +98,6 @@ fn replace(temp: &Path, path: &Path) -> std::io::Result<()> {
 #[cfg(not(target_os = "linux"))]
 fn replace(temp: &Path, path: &Path) -> std::io::Result<()> {
     fs::rename(temp, path)
-}
-
-impl Drop for Staged {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_file(&self.temp);
-        }
-    }
 }
 
 #[cfg(test)]

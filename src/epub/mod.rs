@@ -53,7 +53,7 @@ pub fn finish(
     book: &Book,
     print_pages: &[Option<Place>],
 ) -> Result<Vec<u8>> {
-    let cover_file = format!("cover.{}", cover.format.extension());
+    let cover_file = package::cover_file(cover);
     let cover_page = xhtml::cover_page(&book.metadata, &cover_file, cover.width, cover.height);
     prepared.pages.insert(0, cover_page);
     let targets = pagebreaks::mark(&mut prepared.pages, print_pages);

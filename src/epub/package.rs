@@ -184,7 +184,7 @@ pub fn zip_path(href: &str) -> String {
 }
 
 /// The cover image's file name in the package.
-fn cover_file(cover: &CoverImage) -> String {
+pub fn cover_file(cover: &CoverImage) -> String {
     format!("cover.{}", cover.format.extension())
 }
 

@@ -15,10 +15,9 @@ use std::path::{Component, Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate};
 use rayon::prelude::*;
-
-use crate::error::{Code, Error, Location, Result, Warning};
 use toml::Spanned;
 
+use crate::error::{Code, Error, Location, Result, Warning};
 use crate::model::{
     Block, Book, Chapter, CoverSource, Footnote, Metadata, PdfOptions, PrintOptions,
 };
