@@ -12,7 +12,8 @@ use inkstone::error::{Error, Finding, Severity};
 use inkstone::progress::Verbosity;
 use inkstone::{diagnostics, init, source::LoadOptions, watch, BuildOptions, Format};
 
-/// Every allocation goes to mimalloc (see Cargo.toml for the measurements).
+/// Every allocation goes to mimalloc (see Cargo.toml for the measurements, and
+/// .cargo/config.toml for its page sizes).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
