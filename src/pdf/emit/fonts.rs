@@ -27,14 +27,20 @@ struct Embedded {
     key: FontKey,
     /// Resource name, e.g. `F1`.
     name: String,
-    /// By glyph id (tables as long as the highest glyph id used, looked up for every
-    /// glyph of the book): the code in the content stream (`u32::MAX` for none), the
-    /// width in thousandths of an em as written in `/W`, and the text `/ToUnicode`
-    /// gives it.
-    codes: Vec<u32>,
-    widths: Vec<f32>,
-    texts: Vec<GlyphText>,
+    /// By glyph id, the glyphs the font draws (a few hundred or thousand of a face's
+    /// tens of thousands, so a map rather than tables by glyph id).
+    glyphs: HashMap<u16, Entry>,
     font_ref: Ref,
+}
+
+/// How a content stream shows one glyph of an embedded font.
+struct Entry {
+    /// The code in the content stream.
+    code: u16,
+    /// The width in thousandths of an em, as written in `/W`.
+    width: f32,
+    /// The text `/ToUnicode` gives it.
+    text: GlyphText,
 }
 
 /// How a glyph is shown in a content stream.
@@ -81,13 +87,12 @@ impl Fonts {
     /// bitmap font).
     pub fn glyph(&self, key: FontKey, id: u16) -> Option<Shown<'_>> {
         let font = self.get(key)?;
-        let i = usize::from(id);
-        let code = *font.codes.get(i)?;
-        (code != u32::MAX).then(|| Shown {
+        let entry = font.glyphs.get(&id)?;
+        Some(Shown {
             name: font.name.as_str(),
-            code: code as u16,
-            width: font.widths[i],
-            mapped: &font.texts[i],
+            code: entry.code,
+            width: entry.width,
+            mapped: &entry.text,
         })
     }
 
@@ -352,24 +357,24 @@ pub fn embed(doc: &Document<'_>, next: &mut impl FnMut() -> Ref) -> Result<(Font
     Ok((fonts, pending))
 }
 
-/// How the content streams refer to the glyphs of `p`: tables by glyph id.
+/// How the content streams refer to the glyphs of `p`.
 fn lookup(p: &Program, name: String, font_ref: Ref) -> Embedded {
-    let size = p.glyphs.keys().max().map_or(0, |&g| usize::from(g) + 1);
-    let mut codes = vec![u32::MAX; size];
-    let mut widths = vec![0.0; size];
-    let mut texts = vec![GlyphText::None; size];
-    for (&gid, text) in &p.glyphs {
-        let i = usize::from(gid);
-        codes[i] = u32::from(p.codes[&gid]);
-        widths[i] = p.widths[&gid];
-        texts[i] = text.clone();
-    }
+    let glyphs = p
+        .glyphs
+        .iter()
+        .map(|(&gid, text)| {
+            let entry = Entry {
+                code: p.codes[&gid],
+                width: p.widths[&gid],
+                text: text.clone(),
+            };
+            (gid, entry)
+        })
+        .collect();
     Embedded {
         key: p.key,
         name,
-        codes,
-        widths,
-        texts,
+        glyphs,
         font_ref,
     }
 }
