@@ -31,17 +31,20 @@ pub struct Prepared {
 
 /// Writes the book's pages and cuts its fonts, compressing them for the ZIP.
 pub fn prepare(book: &Book, font_set: &FontSet) -> Result<Prepared> {
-    let (pages, stylesheet, resources) = pages_and_fonts(book, font_set)?;
-    let packed: Vec<Packed> = resources
+    let mut prepared = pages_and_fonts(book, font_set)?;
+    // the bundled faces' web fonts were compressed as they were cut; the other files now
+    let packed = &prepared.packed;
+    let rest: Vec<Packed> = prepared
+        .resources
         .par_iter()
-        .map(|r| Packed::new(&package::zip_path(&r.href), &r.data))
+        .filter_map(|r| {
+            let path = package::zip_path(&r.href);
+            let done = packed.iter().any(|p| p.path() == path);
+            (!done).then(|| Packed::new(&path, &r.data))
+        })
         .collect();
-    Ok(Prepared {
-        pages,
-        stylesheet,
-        resources,
-        packed,
-    })
+    prepared.packed.extend(rest);
+    Ok(prepared)
 }
 
 /// The EPUB file: `prepared` with its `cover` (made apart, see [`crate::cover`]), a
@@ -70,11 +73,8 @@ pub fn finish(
 }
 
 /// The XHTML pages (but the cover), the stylesheet and the other files (images, font
-/// subsets).
-fn pages_and_fonts(
-    book: &Book,
-    font_set: &FontSet,
-) -> Result<(Vec<xhtml::Page>, String, Vec<Resource>)> {
+/// subsets), only the bundled faces' subsets compressed yet.
+fn pages_and_fonts(book: &Book, font_set: &FontSet) -> Result<Prepared> {
     let meta = &book.metadata;
     let (image_files, mut resources) = images(book);
     let links = xhtml::Links::new(book, image_files);
@@ -102,10 +102,15 @@ fn pages_and_fonts(
         add_toc_text(entry, &mut usage);
     }
 
-    let (fonts, font_faces) = web_fonts(&usage, font_set, &meta.language)?;
+    let (fonts, packed, font_faces) = web_fonts(&usage, font_set, &meta.language)?;
     resources.extend(fonts);
     let stylesheet = format!("{font_faces}\n{}", include_str!("style.css"));
-    Ok((pages, stylesheet, resources))
+    Ok(Prepared {
+        pages,
+        stylesheet,
+        resources,
+        packed,
+    })
 }
 
 fn add_toc_text(entry: &TocEntry, usage: &mut fonts::Usage) {
@@ -197,16 +202,17 @@ fn reencode(asset: &ImageAsset, png: bool) -> Vec<u8> {
 
 /// Subsets of each used face, subsets of installed fonts for characters no bundled face
 /// has, and the `@font-face` rules that load them; `language` (the book's) picks the
-/// glyph forms.
+/// glyph forms. The used faces' subsets come compressed for the ZIP as well.
 fn web_fonts(
     usage: &fonts::Usage,
     font_set: &FontSet,
     language: &str,
-) -> Result<(Vec<Resource>, String)> {
+) -> Result<(Vec<Resource>, Vec<Packed>, String)> {
     let mut resources = Vec::new();
     let mut css = String::new();
+    let href = |stem: &str| format!("fonts/{stem}.otf");
     let mut add = |family: &str, weight: &str, stem: &str, data: Vec<u8>, range: &str| {
-        let href = format!("fonts/{stem}.otf");
+        let href = href(stem);
         css.push_str(&format!(
             "@font-face {{\n  font-family: \"{family}\";\n  font-weight: {weight};\n  \
              font-style: normal;\n  src: url(\"{href}\") format(\"opentype\");\n{range}}}\n"
@@ -217,16 +223,29 @@ fn web_fonts(
             data,
         });
     };
-    // each face cut on its own thread
+    // each face cut and compressed in one job, the faces side by side: the worker that
+    // sets the print edition finishes first and then takes a whole face off the worker
+    // that drew the cover, where it used to take only a compression once both cuts
+    // were done (the article: 13.60 -> 13.35 and 13.84 -> 13.62 ms, 61 interleaved runs)
     let faces: Vec<(Face, &fonts::CharSet)> = usage.faces().collect();
-    let subsets: Vec<(Face, Option<Vec<u8>>)> = faces
+    let subsets = faces
         .par_iter()
-        .map(|&(face, chars)| Ok((face, fonts::subset(face.data(), 0, language, chars.iter())?)))
-        .collect::<Result<_>>()?;
-    for (face, data) in subsets {
-        if let Some(data) = data {
+        .map(|&(face, chars)| {
+            let data = fonts::subset(face.data(), 0, language, chars.iter())?;
+            let path = package::zip_path(&href(face.stem()));
+            let subset = data.map(|data| {
+                let compressed = Packed::new(&path, &data);
+                (data, compressed)
+            });
+            Ok((face, subset))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut packed = Vec::new();
+    for (face, subset) in subsets {
+        if let Some((data, compressed)) = subset {
             let (family, weight) = family(face);
             add(family, weight, face.stem(), data, "");
+            packed.push(compressed);
         }
     }
     // the emphasis dot (`text-emphasis: filled dot` draws U+2022 from the text's first
@@ -247,7 +266,7 @@ fn web_fonts(
     // characters it covers (unicode-range); colour bitmap fonts are left to the
     // reader's own emoji font
     if font_set.missing.is_empty() {
-        return Ok((resources, css));
+        return Ok((resources, packed, css));
     }
     let used = usage.all();
     let mut missing: Vec<char> = font_set
@@ -287,7 +306,7 @@ fn web_fonts(
             missing.retain(|c| !covered.contains(c));
         }
     }
-    Ok((resources, css))
+    Ok((resources, packed, css))
 }
 
 #[cfg(test)]
@@ -299,9 +318,14 @@ mod tests {
         let mut usage = fonts::Usage::default();
         usage.add_text(Face::SerifRegular, "正文");
         usage.add_text(Face::SansBold, "标题");
-        let (resources, css) = web_fonts(&usage, &FontSet::default(), "zh-CN").unwrap();
+        let (resources, packed, css) = web_fonts(&usage, &FontSet::default(), "zh-CN").unwrap();
         let hrefs: Vec<&str> = resources.iter().map(|r| r.href.as_str()).collect();
         assert_eq!(hrefs, ["fonts/serif-regular.otf", "fonts/sans-bold.otf"]);
+        let paths: Vec<&str> = packed.iter().map(Packed::path).collect();
+        assert_eq!(
+            paths,
+            ["OEBPS/fonts/serif-regular.otf", "OEBPS/fonts/sans-bold.otf"]
+        );
         assert!(
             css.contains("font-family: \"Inkstone Sans\";\n  font-weight: bold;"),
             "{css}"

@@ -86,6 +86,11 @@ impl Packed {
         }
     }
 
+    /// The entry's path in the ZIP.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     fn holds(&self, path: &str, data: &[u8]) -> bool {
         self.path == path && self.len == data.len() && self.crc == libdeflater::crc32(data)
     }
