@@ -10,8 +10,6 @@ use std::path::PathBuf;
 pub struct Book {
     /// Title, authors and the rest of the bibliographic data.
     pub metadata: Metadata,
-    /// The cover image the author supplied, if any (otherwise a cover is drawn).
-    pub cover: Option<CoverSource>,
     /// Chapters in reading order.
     pub chapters: Vec<Chapter>,
     /// The book folder, as the user named it (for messages and relative paths).

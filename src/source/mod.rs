@@ -146,7 +146,6 @@ impl Configured {
         Ok(Loaded {
             book: Book {
                 metadata: self.metadata.clone(),
-                cover: self.cover.clone(),
                 chapters,
                 dir: dir.clone(),
                 pdf: self.pdf,

@@ -407,7 +407,6 @@ mod tests {
     fn book(blocks: Vec<Block>, footnotes: Vec<Footnote>) -> Book {
         Book {
             metadata: Metadata::sample("甲 乙"),
-            cover: None,
             chapters: vec![Chapter {
                 source: "a.md".into(),
                 blocks,
