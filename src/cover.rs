@@ -5,7 +5,11 @@
 use std::io::Cursor;
 use std::sync::OnceLock;
 
-use ab_glyph::{Font as _, FontRef, Glyph, GlyphId, PxScale};
+use ab_glyph::{
+    Font as _, FontRef, GlyphId, Outline, OutlineCurve, Point, PxScale, PxScaleFactor, Rect,
+    ScaleFont as _,
+};
+use ab_glyph_rasterizer::Rasterizer;
 use image::{ImageFormat, ImageReader, Limits, Rgb, RgbImage};
 
 use crate::error::{Code, Error, Location, Result};
@@ -490,25 +494,60 @@ impl Typeface {
         };
         let mut x = (canvas.width as f32 - (total - blank_left - blank_right)) / 2.0 - blank_left;
         let px_scale = PxScale::from(size * self.outlines.height_unscaled() / self.units_per_em);
+        let factor = self.outlines.as_scaled(px_scale).scale_factor();
+        let mut rasterizer = Rasterizer::new(0, 0);
         for (run, width) in shaped.iter().zip(&widths) {
             for (gid, dx) in run.placed(scale) {
-                let glyph = Glyph {
-                    id: GlyphId(gid),
-                    scale: px_scale,
-                    position: ab_glyph::point(x + dx, y),
-                };
-                if let Some(outline) = self.outlines.outline_glyph(glyph) {
-                    let bounds = outline.px_bounds();
-                    outline.draw(|gx, gy, coverage| {
-                        let px = bounds.min.x as i64 + i64::from(gx);
-                        let py = bounds.min.y as i64 + i64::from(gy);
-                        canvas.paint(px, py, ink, coverage);
+                if let Some(outline) = self.outlines.outline(GlyphId(gid)) {
+                    let at = ab_glyph::point(x + dx, y);
+                    let bounds = rasterize(&mut rasterizer, &outline, factor, at);
+                    let (left, top) = (bounds.min.x as i64, bounds.min.y as i64);
+                    let width = rasterizer.dimensions().0 as i64;
+                    // the coverage comes row by row, left to right
+                    let (mut column, mut row) = (0, 0);
+                    rasterizer.for_each_pixel(|_, coverage| {
+                        canvas.paint(left + column, top + row, ink, coverage);
+                        column += 1;
+                        if column == width {
+                            column = 0;
+                            row += 1;
+                        }
                     });
                 }
             }
             x += width + gap;
         }
     }
+}
+
+/// Rasterizes `outline` scaled by `factor` with its origin at `at` into `rasterizer`,
+/// and gives the pixel bounds its coverage covers. The arithmetic is ab_glyph's
+/// `OutlinedGlyph::draw`, so the coverage is the same to the bit; that method hands
+/// each pixel's column and row to its callback, worked out by a division per pixel,
+/// which was most of the cost of drawing a cover.
+fn rasterize(
+    rasterizer: &mut Rasterizer,
+    outline: &Outline,
+    factor: PxScaleFactor,
+    at: Point,
+) -> Rect {
+    let bounds = outline.px_bounds(factor, at);
+    let offset = at - bounds.min;
+    let (h_factor, v_factor) = (factor.horizontal, -factor.vertical);
+    let scaled = |p: &Point| ab_glyph::point(p.x * h_factor, p.y * v_factor) + offset;
+    rasterizer.reset(bounds.width() as usize, bounds.height() as usize);
+    for curve in &outline.curves {
+        match curve {
+            OutlineCurve::Line(p0, p1) => rasterizer.draw_line(scaled(p0), scaled(p1)),
+            OutlineCurve::Quad(p0, p1, p2) => {
+                rasterizer.draw_quad(scaled(p0), scaled(p1), scaled(p2))
+            }
+            OutlineCurve::Cubic(p0, p1, p2, p3) => {
+                rasterizer.draw_cubic(scaled(p0), scaled(p1), scaled(p2), scaled(p3))
+            }
+        }
+    }
+    bounds
 }
 
 /// A text shaped once, to be measured and drawn at any size: its glyphs with their x
@@ -588,6 +627,41 @@ mod tests {
         samples.extend([-1.0, 2.0, f32::NAN, f32::INFINITY, 0.5f32.next_down()]);
         for c in samples {
             assert_eq!(coverage_level(c), round(c), "{c:e}");
+        }
+    }
+
+    #[test]
+    fn glyphs_are_rasterized_to_the_coverage_ab_glyph_draws() {
+        let face = Typeface::new(Face::SansBold);
+        let scale = PxScale::from(137.3);
+        let factor = face.outlines.as_scaled(scale).scale_factor();
+        let mut rasterizer = Rasterizer::new(0, 0);
+        let places = [
+            (10.37, 700.81),
+            (0.5, 99.99),
+            (1234.7, 2000.2),
+            (-20.25, 3.0),
+        ];
+        for (c, (x, y)) in "镇“A體".chars().zip(places) {
+            let (id, at) = (face.outlines.glyph_id(c), ab_glyph::point(x, y));
+            let glyph = ab_glyph::Glyph {
+                id,
+                scale,
+                position: at,
+            };
+            let drawn = face.outlines.outline_glyph(glyph).unwrap();
+            let mut theirs = Vec::new();
+            drawn.draw(|x, y, coverage| theirs.push((x as usize, y as usize, coverage.to_bits())));
+            let outline = face.outlines.outline(id).unwrap();
+            let bounds = rasterize(&mut rasterizer, &outline, factor, at);
+            assert_eq!(bounds, drawn.px_bounds(), "{c}");
+            let width = rasterizer.dimensions().0;
+            let mut ours = Vec::new();
+            rasterizer.for_each_pixel(|i, coverage| {
+                ours.push((i % width, i / width, coverage.to_bits()))
+            });
+            assert!(ours.iter().any(|p| p.2 != 0), "{c}");
+            assert_eq!(ours, theirs, "{c}");
         }
     }
 
