@@ -46,10 +46,17 @@ pub fn subset_web(
         return Ok(None);
     }
     ids.insert(0, 0);
+    // the face's outlines cut as for the PDF; allsorts makes the other tables around a
+    // stand-in program of as many empty glyphs, which costs it next to nothing to cut
+    let program = subset_cid_cff(data, index, &ids)?;
     let cut_font = with_tables(data, index, |face| {
+        let mut added = vec![(allsorts::tag::CMAP, Cow::Owned(tables::cmap(map)))];
+        if program.is_some() {
+            added.push((allsorts::tag::CFF, Cow::Borrowed(&STAND_IN[..])));
+        }
         let remapped = Replaced {
             tables: face,
-            added: vec![(allsorts::tag::CMAP, tables::cmap(map))],
+            added,
         };
         cut(&remapped, &ids, SubsetProfile::Minimal)
     })?;
@@ -61,11 +68,14 @@ pub fn subset_web(
     );
     let (trims, kerns) = (renumbered(&rules.trims, new), renumbered(&rules.kerns, new));
     let mut added = Vec::new();
+    if let Some(program) = program {
+        added.push((allsorts::tag::CFF, Cow::Owned(program)));
+    }
     if let Some(gsub) = tables::gsub(&joins, &ligatures) {
-        added.push((allsorts::tag::GSUB, gsub));
+        added.push((allsorts::tag::GSUB, Cow::Owned(gsub)));
     }
     if let Some(gpos) = tables::gpos(&trims, &kerns) {
-        added.push((allsorts::tag::GPOS, gpos));
+        added.push((allsorts::tag::GPOS, Cow::Owned(gpos)));
     }
     if added.is_empty() {
         return Ok(Some(cut_font));
@@ -83,6 +93,98 @@ pub fn subset_web(
             .map_err(|e| subset_error("layout tables", &e))
     })
     .map(Some)
+}
+
+/// Glyphs in the stand-in program: as many as a font can have.
+const STAND_IN_GLYPHS: usize = 65_535;
+
+/// Where the stand-in's CharStrings INDEX starts; everything before it is in
+/// [`stand_in`].
+const STAND_IN_HEAD: usize = 119;
+
+/// A CID-keyed `CFF ` table of [`STAND_IN_GLYPHS`] glyphs that draw nothing, in one font
+/// DICT without subroutines. Given to allsorts in place of a face's own program when it
+/// builds a web font's tables (`cmap`, `hmtx`, `OS/2` and the rest, which depend only
+/// on the glyph numbers), it makes cutting the program nearly free: the program is cut
+/// by [`subset_cid_cff`] instead, whose font DICT lookup is by glyph where allsorts
+/// searches the face's ranges linearly, and put in its place.
+static STAND_IN: [u8; STAND_IN_HEAD + 3 + 4 * STAND_IN_GLYPHS + 3] = stand_in();
+
+/// Builds [`STAND_IN`] (offsets from its start; every number in a DICT as a 5-byte
+/// integer, so that the layout is fixed).
+const fn stand_in() -> [u8; STAND_IN_HEAD + 3 + 4 * STAND_IN_GLYPHS + 3] {
+    const fn int(out: &mut [u8], at: usize, value: u32) -> usize {
+        let b = value.to_be_bytes();
+        out[at] = 29;
+        out[at + 1] = b[0];
+        out[at + 2] = b[1];
+        out[at + 3] = b[2];
+        out[at + 4] = b[3];
+        at + 5
+    }
+    const fn bytes(out: &mut [u8], at: usize, data: &[u8]) -> usize {
+        let mut i = 0;
+        while i < data.len() {
+            out[at + i] = data[i];
+            i += 1;
+        }
+        at + data.len()
+    }
+    const CHARSET: u32 = 90;
+    const FD_SELECT: u32 = 95;
+    const FD_ARRAY: u32 = 103;
+    const PRIVATE: u32 = 119;
+    const CHAR_STRINGS: u32 = STAND_IN_HEAD as u32;
+    let glyphs = STAND_IN_GLYPHS as u32;
+    let mut out = [0; STAND_IN_HEAD + 3 + 4 * STAND_IN_GLYPHS + 3];
+    // header; Name INDEX (one name)
+    let mut at = bytes(&mut out, 0, &[1, 0, 4, 4, 0, 1, 1, 1, 6]);
+    at = bytes(&mut out, at, b"stand");
+    // Top DICT INDEX: one DICT of 50 bytes
+    at = bytes(&mut out, at, &[0, 1, 1, 1, 51]);
+    at = int(&mut out, at, 391); // ROS: "Adobe", "Identity", 0
+    at = int(&mut out, at, 392);
+    at = int(&mut out, at, 0);
+    at = bytes(&mut out, at, &[12, 30]);
+    at = int(&mut out, at, glyphs); // CIDCount
+    at = bytes(&mut out, at, &[12, 34]);
+    at = int(&mut out, at, CHARSET);
+    at = bytes(&mut out, at, &[15]);
+    at = int(&mut out, at, FD_SELECT);
+    at = bytes(&mut out, at, &[12, 37]);
+    at = int(&mut out, at, CHAR_STRINGS);
+    at = bytes(&mut out, at, &[17]);
+    at = int(&mut out, at, FD_ARRAY);
+    at = bytes(&mut out, at, &[12, 36]);
+    // String INDEX; empty Global Subr INDEX
+    at = bytes(&mut out, at, &[0, 2, 1, 1, 6, 14]);
+    at = bytes(&mut out, at, b"AdobeIdentity");
+    at = bytes(&mut out, at, &[0, 0]);
+    // charset: glyphs 1 on are CIDs 1 on (format 2, one range)
+    let left = (glyphs - 2).to_be_bytes();
+    at = bytes(&mut out, at, &[2, 0, 1, left[2], left[3]]);
+    // FDSelect: every glyph in font DICT 0 (format 3, one range)
+    let end = glyphs.to_be_bytes();
+    at = bytes(&mut out, at, &[3, 0, 1, 0, 0, 0, end[2], end[3]]);
+    // FDArray INDEX: one font DICT, whose Private DICT is empty
+    at = bytes(&mut out, at, &[0, 1, 1, 1, 12]);
+    at = int(&mut out, at, 0);
+    at = int(&mut out, at, PRIVATE);
+    at = bytes(&mut out, at, &[18]);
+    // CharStrings INDEX: each glyph `endchar` alone
+    let count = glyphs.to_be_bytes();
+    at = bytes(&mut out, at, &[count[2], count[3], 3]);
+    let mut i = 0;
+    while i <= STAND_IN_GLYPHS {
+        let offset = (1 + i as u32).to_be_bytes();
+        at = bytes(&mut out, at, &[offset[1], offset[2], offset[3]]);
+        i += 1;
+    }
+    while at < out.len() {
+        out[at] = 14;
+        at += 1;
+    }
+    out
 }
 
 /// The items of `items` with their glyphs renumbered by `new`, those whose glyphs the
@@ -114,7 +216,7 @@ fn cut(
 struct Replaced<'a, P> {
     tables: &'a P,
     /// The tags and the data of the tables replaced or added.
-    added: Vec<(u32, Vec<u8>)>,
+    added: Vec<(u32, Cow<'a, [u8]>)>,
 }
 
 impl<P: allsorts::tables::FontTableProvider> allsorts::tables::FontTableProvider
@@ -125,7 +227,7 @@ impl<P: allsorts::tables::FontTableProvider> allsorts::tables::FontTableProvider
         tag: u32,
     ) -> std::result::Result<Option<Cow<'_, [u8]>>, allsorts::error::ParseError> {
         match self.added.iter().find(|(t, _)| *t == tag) {
-            Some((_, data)) => Ok(Some(Cow::Borrowed(data))),
+            Some((_, data)) => Ok(Some(Cow::Borrowed(data.as_ref()))),
             None => self.tables.table_data(tag),
         }
     }
@@ -260,6 +362,47 @@ mod tests {
         let provider = font.table_provider(0).unwrap();
         let table = provider.read_table_data(allsorts::tag::CFF).unwrap();
         assert_eq!(bare, *table);
+    }
+
+    #[test]
+    fn a_web_font_is_the_font_allsorts_cuts_from_the_face_itself() {
+        use allsorts::subset::SubsetProfile;
+
+        for face in [Face::SerifRegular, Face::SansBold] {
+            let parsed = ttf_parser::Face::parse(face.data(), 0).unwrap();
+            let map: Vec<(char, u16)> = "镇江高新区，“”A1體"
+                .chars()
+                .map(|c| (c, parsed.glyph_index(c).unwrap().0))
+                .collect();
+            let ours = subset_web(face.data(), 0, &map, &Rules::default())
+                .unwrap()
+                .unwrap();
+            let mut ids: Vec<u16> = map.iter().map(|&(_, g)| g).collect();
+            ids.sort_unstable();
+            ids.insert(0, 0);
+            let theirs = with_tables(face.data(), 0, |tables| {
+                let face_with_cmap = Replaced {
+                    tables,
+                    added: vec![(allsorts::tag::CMAP, Cow::Owned(tables::cmap(&map)))],
+                };
+                cut(&face_with_cmap, &ids, SubsetProfile::Minimal)
+            })
+            .unwrap();
+            assert_eq!(ours, theirs, "{face:?}");
+        }
+    }
+
+    #[test]
+    fn the_stand_in_program_has_as_many_empty_glyphs_as_a_font_can_have() {
+        use allsorts::binary::read::ReadScope;
+        use allsorts::cff::CFF;
+
+        let cff = ReadScope::new(&STAND_IN).read::<CFF<'_>>().unwrap();
+        let font = &cff.fonts[0];
+        assert!(font.is_cid_keyed());
+        assert_eq!(font.char_strings_index.len(), usize::from(u16::MAX));
+        let last = font.char_strings_index.read_object(65_534).unwrap();
+        assert_eq!(last, [14]);
     }
 
     #[test]
