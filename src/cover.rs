@@ -523,8 +523,8 @@ impl Typeface {
 /// Rasterizes `outline` scaled by `factor` with its origin at `at` into `rasterizer`,
 /// and gives the pixel bounds its coverage covers. The arithmetic is ab_glyph's
 /// `OutlinedGlyph::draw`, so the coverage is the same to the bit; that method hands
-/// each pixel's column and row to its callback, worked out by a division per pixel,
-/// which was most of the cost of drawing a cover.
+/// each pixel's column and row to its callback, worked out by a division per pixel
+/// (about 0.2 ms of the article's CPU time, 81 interleaved runs).
 fn rasterize(
     rasterizer: &mut Rasterizer,
     outline: &Outline,
