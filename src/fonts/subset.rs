@@ -98,9 +98,13 @@ pub fn subset_web(
 /// Glyphs in the stand-in program: as many as a font can have.
 const STAND_IN_GLYPHS: usize = 65_535;
 
-/// Where the stand-in's CharStrings INDEX starts; everything before it is in
-/// [`stand_in`].
+/// Where the stand-in's CharStrings INDEX starts, right after its empty Private DICT;
+/// everything before it is laid out in [`stand_in`].
 const STAND_IN_HEAD: usize = 119;
+
+/// The stand-in's length: its head, then the CharStrings INDEX (count and offset size,
+/// an offset of 3 bytes for each glyph and one past the last, and a byte for each glyph).
+const STAND_IN_LEN: usize = STAND_IN_HEAD + 3 + 3 * (STAND_IN_GLYPHS + 1) + STAND_IN_GLYPHS;
 
 /// A CID-keyed `CFF ` table of [`STAND_IN_GLYPHS`] glyphs that draw nothing, in one font
 /// DICT without subroutines. Given to allsorts in place of a face's own program when it
@@ -108,11 +112,12 @@ const STAND_IN_HEAD: usize = 119;
 /// on the glyph numbers), it makes cutting the program nearly free: the program is cut
 /// by [`subset_cid_cff`] instead, whose font DICT lookup is by glyph where allsorts
 /// searches the face's ranges linearly, and put in its place.
-static STAND_IN: [u8; STAND_IN_HEAD + 3 + 4 * STAND_IN_GLYPHS + 3] = stand_in();
+static STAND_IN: [u8; STAND_IN_LEN] = stand_in();
 
-/// Builds [`STAND_IN`] (offsets from its start; every number in a DICT as a 5-byte
-/// integer, so that the layout is fixed).
-const fn stand_in() -> [u8; STAND_IN_HEAD + 3 + 4 * STAND_IN_GLYPHS + 3] {
+/// Builds [`STAND_IN`]. Every number in a DICT is a 5-byte integer, so the offsets the
+/// Top DICT names are fixed; each is checked where its part begins, when inkstone is
+/// compiled.
+const fn stand_in() -> [u8; STAND_IN_LEN] {
     const fn int(out: &mut [u8], at: usize, value: u32) -> usize {
         let b = value.to_be_bytes();
         out[at] = 29;
@@ -130,18 +135,21 @@ const fn stand_in() -> [u8; STAND_IN_HEAD + 3 + 4 * STAND_IN_GLYPHS + 3] {
         }
         at + data.len()
     }
+    const TOP_DICT: usize = 19;
+    const STRINGS: usize = TOP_DICT + 50;
     const CHARSET: u32 = 90;
     const FD_SELECT: u32 = 95;
     const FD_ARRAY: u32 = 103;
-    const PRIVATE: u32 = 119;
+    const PRIVATE: u32 = STAND_IN_HEAD as u32;
     const CHAR_STRINGS: u32 = STAND_IN_HEAD as u32;
     let glyphs = STAND_IN_GLYPHS as u32;
-    let mut out = [0; STAND_IN_HEAD + 3 + 4 * STAND_IN_GLYPHS + 3];
+    let mut out = [0; STAND_IN_LEN];
     // header; Name INDEX (one name)
     let mut at = bytes(&mut out, 0, &[1, 0, 4, 4, 0, 1, 1, 1, 6]);
     at = bytes(&mut out, at, b"stand");
     // Top DICT INDEX: one DICT of 50 bytes
     at = bytes(&mut out, at, &[0, 1, 1, 1, 51]);
+    assert!(at == TOP_DICT);
     at = int(&mut out, at, 391); // ROS: "Adobe", "Identity", 0
     at = int(&mut out, at, 392);
     at = int(&mut out, at, 0);
@@ -157,21 +165,26 @@ const fn stand_in() -> [u8; STAND_IN_HEAD + 3 + 4 * STAND_IN_GLYPHS + 3] {
     at = int(&mut out, at, FD_ARRAY);
     at = bytes(&mut out, at, &[12, 36]);
     // String INDEX; empty Global Subr INDEX
+    assert!(at == STRINGS);
     at = bytes(&mut out, at, &[0, 2, 1, 1, 6, 14]);
     at = bytes(&mut out, at, b"AdobeIdentity");
     at = bytes(&mut out, at, &[0, 0]);
     // charset: glyphs 1 on are CIDs 1 on (format 2, one range)
+    assert!(at == CHARSET as usize);
     let left = (glyphs - 2).to_be_bytes();
     at = bytes(&mut out, at, &[2, 0, 1, left[2], left[3]]);
     // FDSelect: every glyph in font DICT 0 (format 3, one range)
+    assert!(at == FD_SELECT as usize);
     let end = glyphs.to_be_bytes();
     at = bytes(&mut out, at, &[3, 0, 1, 0, 0, 0, end[2], end[3]]);
     // FDArray INDEX: one font DICT, whose Private DICT is empty
+    assert!(at == FD_ARRAY as usize);
     at = bytes(&mut out, at, &[0, 1, 1, 1, 12]);
     at = int(&mut out, at, 0);
     at = int(&mut out, at, PRIVATE);
     at = bytes(&mut out, at, &[18]);
-    // CharStrings INDEX: each glyph `endchar` alone
+    // the empty Private DICT, then the CharStrings INDEX: each glyph `endchar` alone
+    assert!(at == PRIVATE as usize && at == CHAR_STRINGS as usize);
     let count = glyphs.to_be_bytes();
     at = bytes(&mut out, at, &[count[2], count[3], 3]);
     let mut i = 0;
@@ -180,6 +193,7 @@ const fn stand_in() -> [u8; STAND_IN_HEAD + 3 + 4 * STAND_IN_GLYPHS + 3] {
         at = bytes(&mut out, at, &[offset[1], offset[2], offset[3]]);
         i += 1;
     }
+    assert!(out.len() - at == STAND_IN_GLYPHS);
     while at < out.len() {
         out[at] = 14;
         at += 1;
