@@ -126,6 +126,7 @@ pub fn subset(
     index: u32,
     tag: &str,
     chars: impl IntoIterator<Item = char>,
+    outlines: &crate::fonts::Outlines,
 ) -> Result<Option<Vec<u8>>> {
     let Some(shaper) = Shaper::new(data, index, tag) else {
         return Ok(None);
@@ -138,7 +139,7 @@ pub fn subset(
         kerns: shaper.kerns(&map, &ligatures),
         ligatures,
     };
-    crate::fonts::subset_web(data, index, &map, &rules)
+    crate::fonts::subset_web(data, index, &map, &rules, outlines)
 }
 
 #[cfg(test)]
@@ -163,9 +164,15 @@ mod tests {
     #[test]
     fn subset_keeps_a_cmap_for_the_characters() {
         let chars = "镇江高新区，“”A1".chars();
-        let bytes = subset(Face::SerifRegular.data(), 0, "zh-CN", chars.clone())
-            .unwrap()
-            .unwrap();
+        let bytes = subset(
+            Face::SerifRegular.data(),
+            0,
+            "zh-CN",
+            chars.clone(),
+            &Default::default(),
+        )
+        .unwrap()
+        .unwrap();
         assert!(bytes.len() < 120_000, "{}", bytes.len());
         let face = ttf_parser::Face::parse(&bytes, 0).unwrap();
         for c in chars {
@@ -197,7 +204,9 @@ mod tests {
         for face in [Face::SerifRegular, Face::SansBold] {
             let text = "AVATAR To Yves, LTAV 1977. An affluent office of fifty flies.";
             let chars: BTreeSet<char> = text.chars().chain("中，".chars()).collect();
-            let web = subset(face.data(), 0, "zh-CN", chars).unwrap().unwrap();
+            let web = subset(face.data(), 0, "zh-CN", chars, &Default::default())
+                .unwrap()
+                .unwrap();
             let kerned = latin_advances(face.data(), text);
             assert_eq!(latin_advances(&web, text), kerned, "{face:?}");
             // the font does kern these pairs

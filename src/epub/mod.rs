@@ -231,7 +231,8 @@ fn web_fonts(
     let subsets = faces
         .par_iter()
         .map(|&(face, chars)| {
-            let data = fonts::subset(face.data(), 0, language, chars.iter())?;
+            let outlines = &font_set.outlines;
+            let data = fonts::subset(face.data(), 0, language, chars.iter(), outlines)?;
             let path = package::zip_path(&href(face.stem()));
             let subset = data.map(|data| {
                 let compressed = Packed::new(&path, &data);
@@ -252,7 +253,9 @@ fn web_fonts(
     // font): the serif's bullet is a speck at the half size marks are drawn in, the
     // sans bold's is a dot of the size printed books use
     if usage.has_emphasis() {
-        if let Some(data) = fonts::subset(Face::SansBold.data(), 0, language, [EMPHASIS_DOT])? {
+        let dot = [EMPHASIS_DOT];
+        let outlines = &font_set.outlines;
+        if let Some(data) = fonts::subset(Face::SansBold.data(), 0, language, dot, outlines)? {
             add(
                 "Inkstone Marks",
                 "100 900",
@@ -290,6 +293,7 @@ fn web_fonts(
             fallback.index,
             language,
             covered.iter().copied(),
+            &font_set.outlines,
         )? {
             let range: Vec<String> = covered
                 .iter()

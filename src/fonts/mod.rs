@@ -11,10 +11,12 @@ use crate::error::{Code, Finding, Location, Warning};
 use crate::model::Book;
 use crate::script;
 
+mod cut;
 pub mod forms;
 mod subset;
 mod tables;
 
+pub use cut::{Order, Outlines};
 pub use subset::{subset, subset_cid_cff, subset_web};
 pub use tables::{Join, Kern, Rules, Trim};
 
@@ -136,13 +138,16 @@ pub struct SystemFont {
 pub const MAX_FALLBACKS: usize = 4;
 
 /// The fonts a build uses: the bundled faces, plus installed fonts for what they lack.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct FontSet {
     /// Installed fonts covering characters missing from the bundled ones, the one that
     /// covers most first (a CJK face for rare ideographs, an emoji font for emoji…).
     pub fallbacks: Vec<SystemFont>,
     /// The characters the bundled fonts do not have.
     pub missing: BTreeSet<char>,
+    /// What the outlines of the glyphs cut so far call, for the build's other cuts of
+    /// the same faces.
+    pub outlines: Outlines,
 }
 
 impl FontSet {
@@ -195,6 +200,7 @@ impl FontSet {
         FontSet {
             fallbacks,
             missing: chars,
+            outlines: Outlines::default(),
         }
     }
 }

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use allsorts::tables::FontTableProvider;
 
+use super::cut::{Order, Outlines};
 use super::tables::{self, Renumber, Rules};
 use crate::error::{Error, Result};
 
@@ -25,12 +26,14 @@ pub fn subset(data: &[u8], index: u32, ids: &[u16]) -> Result<Vec<u8>> {
 /// the face's own cmap does not reach, see [`super::forms`]), a GSUB that joins the
 /// glyphs of `rules.joins` and sets the Latin ligatures, and a GPOS that sets the marks
 /// of `rules.trims` at half width on demand and kerns the pairs of `rules.kerns`, as the
-/// PDF's shaper does. `None` when `map` is empty.
+/// PDF's shaper does. `None` when `map` is empty. The outlines are cut as for
+/// [`subset_cid_cff`], from the last glyph.
 pub fn subset_web(
     data: &[u8],
     index: u32,
     map: &[(char, u16)],
     rules: &Rules,
+    outlines: &Outlines,
 ) -> Result<Option<Vec<u8>>> {
     use allsorts::subset::SubsetProfile;
 
@@ -48,7 +51,7 @@ pub fn subset_web(
     ids.insert(0, 0);
     // the face's outlines cut as for the PDF; allsorts makes the other tables around a
     // stand-in program of as many empty glyphs, which costs it next to nothing to cut
-    let program = subset_cid_cff(data, index, &ids)?;
+    let program = subset_cid_cff(data, index, &ids, outlines, Order::LastToFirst)?;
     let cut_font = with_tables(data, index, |face| {
         let mut added = vec![(allsorts::tag::CMAP, Cow::Owned(tables::cmap(map)))];
         if program.is_some() {
@@ -259,8 +262,16 @@ impl<P: allsorts::tables::FontTableProvider> allsorts::tables::FontTableProvider
 /// table, what a PDF embeds as `/CIDFontType0C`: `None` when the face has no CFF outlines
 /// or the cut font is not CID-keyed. The table is the one [`subset`] wraps in an
 /// OpenType file, cut without building the file's other tables (allsorts offers this
-/// only behind its `prince` feature, so the few calls are made here).
-pub fn subset_cid_cff(data: &[u8], index: u32, ids: &[u16]) -> Result<Option<Vec<u8>>> {
+/// only behind its `prince` feature, so the few calls are made here). A CID-keyed
+/// program is cut by [`super::cut`], which finds the subroutines each glyph calls
+/// starting `from` one end of `ids`, or takes them from `outlines`.
+pub fn subset_cid_cff(
+    data: &[u8],
+    index: u32,
+    ids: &[u16],
+    outlines: &Outlines,
+    order: Order,
+) -> Result<Option<Vec<u8>>> {
     use allsorts::binary::read::ReadScope;
     use allsorts::binary::write::{WriteBinary, WriteBuffer};
     use allsorts::cff::CFF;
@@ -279,6 +290,10 @@ pub fn subset_cid_cff(data: &[u8], index: u32, ids: &[u16]) -> Result<Option<Vec
             return Ok(None);
         }
         fd_select_per_glyph(&mut cff.fonts[0]);
+        let face = (data.as_ptr() as usize, index);
+        if let Some(cut) = super::cut::cid_keyed(&cff, &table, ids, face, outlines, order)? {
+            return Ok(Some(cut));
+        }
         // fonts of more than 255 glyphs become CID-keyed, as in `subset`
         let cut: CFF<'_> = cff
             .subset(ids, true)
@@ -348,7 +363,7 @@ fn with_tables<T>(
 }
 
 /// An allsorts failure while cutting a font.
-fn subset_error(what: &str, e: &dyn std::fmt::Debug) -> Error {
+pub(super) fn subset_error(what: &str, e: &dyn std::fmt::Debug) -> Error {
     Error::Internal(format!("font subsetting ({what}): {e:?}"))
 }
 
@@ -370,7 +385,9 @@ mod tests {
             .collect();
         ids.insert(0, 0);
         let data = Face::SerifRegular.data();
-        let bare = subset_cid_cff(data, 0, &ids).unwrap().unwrap();
+        let bare = subset_cid_cff(data, 0, &ids, &Outlines::default(), Order::FirstToLast)
+            .unwrap()
+            .unwrap();
         let whole = subset(data, 0, &ids).unwrap();
         let font = ReadScope::new(&whole).read::<FontData<'_>>().unwrap();
         let provider = font.table_provider(0).unwrap();
@@ -388,9 +405,15 @@ mod tests {
                 .chars()
                 .map(|c| (c, parsed.glyph_index(c).unwrap().0))
                 .collect();
-            let ours = subset_web(face.data(), 0, &map, &Rules::default())
-                .unwrap()
-                .unwrap();
+            let ours = subset_web(
+                face.data(),
+                0,
+                &map,
+                &Rules::default(),
+                &Outlines::default(),
+            )
+            .unwrap()
+            .unwrap();
             let mut ids: Vec<u16> = map.iter().map(|&(_, g)| g).collect();
             ids.sort_unstable();
             ids.insert(0, 0);

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 
 use super::Document;
 use crate::error::{Error, Result};
+use crate::fonts::{Order, Outlines};
 use crate::pdf::shape::{FontKey, GlyphStr, GlyphText};
 
 /// How one font is embedded.
@@ -184,6 +185,7 @@ fn program(
     data: &[u8],
     index: u32,
     glyphs: BTreeMap<u16, GlyphText>,
+    outlines: &Outlines,
 ) -> Result<Option<Program>> {
     let face = ttf_parser::Face::parse(data, index)
         .map_err(|e| Error::Internal(format!("reading a font to embed: {e}")))?;
@@ -201,7 +203,9 @@ fn program(
         .collect();
     let whole = || crate::fonts::subset(data, index, &ids);
     let (data, kind, cid_of) = if face.tables().cff.is_some() {
-        match crate::fonts::subset_cid_cff(data, index, &ids)? {
+        // from the first glyph: the EPUB's web font, cut at the same time, starts from
+        // the last
+        match crate::fonts::subset_cid_cff(data, index, &ids, outlines, Order::FirstToLast)? {
             Some(cff) => {
                 let cid_of = printpdf::font::cff_charset_gid_to_cid_map(&cff, 0);
                 (cff, ProgramKind::CidCff, cid_of)
@@ -318,7 +322,8 @@ pub fn embed(doc: &Document<'_>, next: &mut impl FnMut() -> Ref) -> Result<(Font
         .map(|(key, glyphs)| {
             let (data, index) = doc.bank.data(key);
             let ids: Vec<(FontKey, u16)> = glyphs.keys().map(|&id| (key, id)).collect();
-            Ok(program(key, data, index, glyphs)?.ok_or(ids))
+            let outlines = doc.bank.outlines();
+            Ok(program(key, data, index, glyphs, outlines)?.ok_or(ids))
         })
         .collect::<Result<_>>()?;
     let mut bitmap_glyphs = Vec::new();

@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap as HashMap;
 use rustybuzz::{script, Direction, Feature, Language, Script, ShapePlan, UnicodeBuffer};
 
 use super::GlyphText;
-use crate::fonts::{Face, FontSet};
+use crate::fonts::{Face, FontSet, Outlines};
 
 /// Which font a glyph is set in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -82,6 +82,8 @@ pub struct FontBank<'a> {
     chosen: Cache<(Face, char), (FontKey, bool)>,
     /// The one glyph a single character of a face is set in (most of a book).
     single: Cache<(Face, char, bool), Option<(FontKey, UnitGlyph)>>,
+    /// What the outlines of the glyphs cut so far call (the font set's).
+    outlines: &'a Outlines,
 }
 
 impl<'a> FontBank<'a> {
@@ -123,6 +125,7 @@ impl<'a> FontBank<'a> {
             language: crate::fonts::forms::shaping_language(language),
             chosen: RwLock::default(),
             single: RwLock::default(),
+            outlines: &font_set.outlines,
         }
     }
 
@@ -139,6 +142,12 @@ impl<'a> FontBank<'a> {
     pub fn data(&self, key: FontKey) -> (&'a [u8], u32) {
         let f = self.get(key);
         (f.data, f.index)
+    }
+
+    /// What the outlines of the glyphs the build has cut so far call, shared with the
+    /// EPUB's cuts of the same fonts.
+    pub fn outlines(&self) -> &'a Outlines {
+        self.outlines
     }
 
     /// Whether `key` has a glyph for `c`.
