@@ -59,25 +59,39 @@ pub enum Order {
 /// The `CFF ` table `table` (face `index` of the font file at `face`) cut down to glyphs
 /// `ids`, written out: the program allsorts' `CFF::subset(ids, true)` gives, for a
 /// CID-keyed font. `None` when the font is not CID-keyed (allsorts then has to convert
-/// it).
-pub fn cid_keyed(
-    cff: &CFF<'_>,
+/// it). The cut's INDEXes are laid out in `scratch`, which the cut borrows.
+pub fn cid_keyed<'a>(
+    cff: &CFF<'a>,
     table: &[u8],
     ids: &[u16],
-    face: (usize, u32),
-    outlines: &Outlines,
-    order: Order,
+    (face, outlines, order): (FaceId, &Outlines, Order),
+    scratch: &'a mut Scratch,
 ) -> Result<Option<Vec<u8>>> {
     use allsorts::binary::write::{WriteBinary, WriteBuffer};
 
-    let Some(cut) = cut(cff, table, ids, face, outlines, order)
-        .map_err(|e| super::subset::subset_error("CFF cut", &e))?
+    let failed = |what, e: &dyn std::fmt::Debug| super::subset::subset_error(what, e);
+    let Some(cut) = cut(cff, table, ids, (face, outlines, order), scratch)
+        .map_err(|e| failed("CFF cut", &e))?
     else {
         return Ok(None);
     };
     let mut out = WriteBuffer::new();
-    CFF::write(&mut out, &cut).map_err(|e| super::subset::subset_error("CFF write", &e))?;
+    CFF::write(&mut out, &cut).map_err(|e| failed("CFF write", &e))?;
     Ok(Some(out.into_inner()))
+}
+
+/// A face: the address of its font file's bytes and its number in them, which stay put
+/// for the whole build.
+pub type FaceId = (usize, u32);
+
+/// The bytes of a cut's INDEXes (allsorts writes an INDEX read from bytes as it reads
+/// them): made by [`cid_keyed`], and borrowed by the cut until it is written out.
+#[derive(Default)]
+pub struct Scratch {
+    global: Vec<u8>,
+    char_strings: Vec<u8>,
+    /// Each font DICT's local subroutines; empty when its glyphs call none.
+    locals: Vec<Vec<u8>>,
 }
 
 /// The cut program of [`cid_keyed`].
@@ -85,9 +99,8 @@ fn cut<'a>(
     cff: &CFF<'a>,
     table: &[u8],
     ids: &[u16],
-    face: (usize, u32),
-    outlines: &Outlines,
-    order: Order,
+    (face, outlines, order): (FaceId, &Outlines, Order),
+    scratch: &'a mut Scratch,
 ) -> std::result::Result<Option<CFF<'a>>, CFFError> {
     let font = &cff.fonts[0];
     let CFFVariant::CID(cid) = &font.data else {
@@ -98,13 +111,13 @@ fn cut<'a>(
     let mut local: Vec<FxHashSet<usize>> = vec![FxHashSet::default(); cid.private_dicts.len()];
     let mut charset = Vec::with_capacity(ids.len());
     let mut fd_select = Vec::with_capacity(ids.len());
-    let mut char_strings = blank(ids.len())?;
+    let mut char_strings = Vec::with_capacity(ids.len());
     for (new, (&glyph, calls)) in ids.iter().zip(&calls).enumerate() {
         let outline = font
             .char_strings_index
             .read_object(usize::from(glyph))
             .ok_or(bad())?;
-        char_strings.replace(new, outline.to_vec());
+        char_strings.push((new, outline));
         let dict = cid.fd_select.font_dict_index(glyph).ok_or(bad())?;
         global.extend(calls.global.iter().copied());
         if !calls.local.is_empty() {
@@ -116,30 +129,39 @@ fn cut<'a>(
         }
         fd_select.push(dict);
     }
-
-    let mut cut = cff.clone();
-    cut.global_subr_index = if global.is_empty() {
-        blank(0)?
+    scratch.char_strings = index_bytes(ids.len(), &char_strings)?;
+    scratch.global = if global.is_empty() {
+        index_bytes(0, &[])?
     } else {
         copied(&cff.global_subr_index, &global)?
     };
+    scratch.locals = Vec::with_capacity(local.len());
+    for (dict, used) in local.iter().enumerate() {
+        scratch.locals.push(if used.is_empty() {
+            Vec::new()
+        } else {
+            let source = cid.local_subr_indices[dict].as_ref().ok_or(bad())?;
+            copied(source, used)?
+        });
+    }
+
+    let scratch: &'a Scratch = scratch;
+    let mut cut = cff.clone();
+    cut.global_subr_index = read(&scratch.global)?;
     let cut_font = &mut cut.fonts[0];
-    cut_font.char_strings_index = char_strings;
+    cut_font.char_strings_index = read(&scratch.char_strings)?;
     cut_font.charset = Charset::Custom(CustomCharset::Format0 {
         glyphs: ReadArrayCow::Owned(charset),
     });
     let CFFVariant::CID(cut_cid) = &mut cut_font.data else {
         return Ok(None);
     };
-    for (dict, used) in local.iter().enumerate() {
-        cut_cid.local_subr_indices[dict] = if used.is_empty() {
-            None
-        } else {
-            let source = cid.local_subr_indices[dict].as_ref().ok_or(bad())?;
-            Some(copied(source, used)?)
-        };
-        if cut_cid.local_subr_indices[dict].is_none() {
+    for (dict, bytes) in scratch.locals.iter().enumerate() {
+        if bytes.is_empty() {
+            cut_cid.local_subr_indices[dict] = None;
             cut_cid.private_dicts[dict] = without_subrs(table, cid, dict)?;
+        } else {
+            cut_cid.local_subr_indices[dict] = Some(read(bytes)?);
         }
     }
     cut_cid.fd_select = FDSelect::Format0 {
@@ -205,45 +227,61 @@ fn interpret(cff: &CFF<'_>, glyph: u16) -> std::result::Result<Calls, CFFError> 
     Ok(calls)
 }
 
-/// An INDEX of `n` empty entries, owned. (allsorts makes an owned INDEX only from
-/// another: replacing an entry of one read from bytes gives an owned copy, which keeps
-/// nothing of the bytes.)
-fn blank(n: usize) -> std::result::Result<MaybeOwnedIndex<'static>, CFFError> {
-    if n == 0 {
-        return Ok(MaybeOwnedIndex::Borrowed(
-            ReadScope::new(&[0, 0])
-                .read::<IndexU16>()
-                .map_err(CFFError::ParseError)?,
-        ));
-    }
-    let count = u16::try_from(n).map_err(|_| bad())?.to_be_bytes();
-    // count, offset size 1, and an offset of 1 for each entry and one past the last
-    let mut bytes = vec![1; 3 + n + 1];
-    bytes[..2].copy_from_slice(&count);
-    let mut index = MaybeOwnedIndex::Borrowed(
-        ReadScope::new(&bytes)
-            .read::<IndexU16>()
-            .map_err(CFFError::ParseError)?,
-    );
-    index.replace(0, Vec::new());
-    match index {
-        MaybeOwnedIndex::Owned(owned) => Ok(MaybeOwnedIndex::Owned(owned)),
-        MaybeOwnedIndex::Borrowed(_) => Err(bad()),
-    }
-}
-
 /// An INDEX as long as `source` with the entries `used` copied from it and the others
-/// empty, so that the outlines' subroutine numbers still hold (as allsorts cuts them).
+/// empty, so that the outlines' subroutine numbers still hold (as allsorts cuts them),
+/// laid out.
 fn copied(
     source: &MaybeOwnedIndex<'_>,
     used: &FxHashSet<usize>,
-) -> std::result::Result<MaybeOwnedIndex<'static>, CFFError> {
-    let mut index = blank(source.len())?;
-    for &i in used {
-        let subroutine = source.read_object(i).ok_or(bad())?;
-        index.replace(i, subroutine.to_vec());
+) -> std::result::Result<Vec<u8>, CFFError> {
+    let mut used: Vec<usize> = used.iter().copied().collect();
+    used.sort_unstable();
+    let entries = used
+        .into_iter()
+        .map(|i| Ok((i, source.read_object(i).ok_or(bad())?)))
+        .collect::<std::result::Result<Vec<_>, CFFError>>()?;
+    index_bytes(source.len(), &entries)
+}
+
+/// An INDEX of `n` entries laid out as allsorts writes one it holds (offsets in as few
+/// bytes as the last needs): the `entries` (each at its place, in order) and the others
+/// empty.
+fn index_bytes(n: usize, entries: &[(usize, &[u8])]) -> std::result::Result<Vec<u8>, CFFError> {
+    let count = u16::try_from(n).map_err(|_| bad())?.to_be_bytes();
+    if n == 0 {
+        return Ok(count.to_vec());
     }
-    Ok(index)
+    let data: usize = entries.iter().map(|(_, entry)| entry.len()).sum();
+    let last = u32::try_from(1 + data).map_err(|_| bad())?;
+    let size: usize = match last {
+        0..=0xff => 1,
+        0x100..=0xffff => 2,
+        0x1_0000..=0xff_ffff => 3,
+        _ => 4,
+    };
+    let mut out = Vec::with_capacity(3 + (n + 1) * size + data);
+    out.extend_from_slice(&count);
+    out.push(size as u8);
+    let mut offset: u32 = 1;
+    let mut next = entries.iter().peekable();
+    for i in 0..=n {
+        out.extend_from_slice(&offset.to_be_bytes()[4 - size..]);
+        if let Some((_, entry)) = next.next_if(|(at, _)| *at == i) {
+            offset += entry.len() as u32;
+        }
+    }
+    for (_, entry) in entries {
+        out.extend_from_slice(entry);
+    }
+    Ok(out)
+}
+
+/// The INDEX laid out in `bytes`.
+fn read(bytes: &[u8]) -> std::result::Result<MaybeOwnedIndex<'_>, CFFError> {
+    let index = ReadScope::new(bytes).read::<IndexU16>();
+    Ok(MaybeOwnedIndex::Borrowed(
+        index.map_err(CFFError::ParseError)?,
+    ))
 }
 
 /// The Private DICT of font DICT `dict` without its `Subrs` entry, read again from the
@@ -342,6 +380,7 @@ mod tests {
     fn every_glyph_of_every_bundled_face_is_cut_as_allsorts_cuts_it() {
         for face in Face::ALL {
             let data = table(face);
+            let mut scratch: Vec<Scratch> = (0..50).map(|_| Scratch::default()).collect();
             let cff = ReadScope::new(&data).read::<CFF<'_>>().unwrap();
             let glyphs = cff.fonts[0].char_strings_index.len() as u16;
             let outlines = Outlines::default();
@@ -351,14 +390,15 @@ mod tests {
             let mut sets: Vec<Vec<u16>> = all.chunks(997).map(<[u16]>::to_vec).collect();
             sets.push((1..glyphs).step_by(61).collect());
             sets.push(Vec::new());
-            for (n, mut ids) in sets.into_iter().enumerate() {
+            assert!(sets.len() <= scratch.len());
+            for ((n, mut ids), scratch) in sets.into_iter().enumerate().zip(&mut scratch) {
                 ids.insert(0, 0);
                 let from = if n % 2 == 0 {
                     Order::FirstToLast
                 } else {
                     Order::LastToFirst
                 };
-                let ours = cid_keyed(&cff, &data, &ids, (0, 0), &outlines, from)
+                let ours = cid_keyed(&cff, &data, &ids, ((0, 0), &outlines, from), scratch)
                     .unwrap()
                     .unwrap();
                 assert!(ours == theirs(&cff, &ids), "{face:?}, set {n}");
@@ -369,13 +409,16 @@ mod tests {
     #[test]
     fn cuts_sharing_their_outlines_are_cut_as_each_alone() {
         let data = table(Face::SerifRegular);
+        let mut scratch: [Scratch; 4] = Default::default();
         let cff = ReadScope::new(&data).read::<CFF<'_>>().unwrap();
         let first: Vec<u16> = (0..3000).step_by(3).collect();
         let second: Vec<u16> = (0..1).chain((1500..4500).step_by(2)).collect();
         let shared = Outlines::default();
-        for (ids, from) in [(&first, Order::FirstToLast), (&second, Order::LastToFirst)] {
-            let alone = cid_keyed(&cff, &data, ids, (0, 0), &Outlines::default(), from);
-            let together = cid_keyed(&cff, &data, ids, (0, 0), &shared, from);
+        let cuts = [(&first, Order::FirstToLast), (&second, Order::LastToFirst)];
+        for ((ids, order), pair) in cuts.into_iter().zip(scratch.chunks_mut(2)) {
+            let [one, two] = pair else { unreachable!() };
+            let alone = cid_keyed(&cff, &data, ids, ((0, 0), &Outlines::default(), order), one);
+            let together = cid_keyed(&cff, &data, ids, ((0, 0), &shared, order), two);
             assert_eq!(alone.unwrap(), together.unwrap());
         }
         // each glyph of either cut was interpreted once

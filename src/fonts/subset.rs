@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use allsorts::tables::FontTableProvider;
 
-use super::cut::{Order, Outlines};
+use super::cut::{Order, Outlines, Scratch};
 use super::tables::{self, Renumber, Rules};
 use crate::error::{Error, Result};
 
@@ -283,6 +283,8 @@ pub fn subset_cid_cff(
         else {
             return Ok(None);
         };
+        // the cut borrows it, so it outlives the program read
+        let mut scratch = Scratch::default();
         let mut cff = ReadScope::new(&table)
             .read::<CFF<'_>>()
             .map_err(|e| subset_error("CFF", &e))?;
@@ -291,7 +293,8 @@ pub fn subset_cid_cff(
         }
         fd_select_per_glyph(&mut cff.fonts[0]);
         let face = (data.as_ptr() as usize, index);
-        if let Some(cut) = super::cut::cid_keyed(&cff, &table, ids, face, outlines, order)? {
+        let how = (face, outlines, order);
+        if let Some(cut) = super::cut::cid_keyed(&cff, &table, ids, how, &mut scratch)? {
             return Ok(Some(cut));
         }
         // fonts of more than 255 glyphs become CID-keyed, as in `subset`
