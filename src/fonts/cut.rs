@@ -20,11 +20,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::error::Result;
 
 /// The subroutines each glyph's outline calls, for every glyph a build has cut so far,
-/// by face. A face is known by the address of its bytes and its number in them, which
-/// stay put for the whole build.
+/// by face ([`FaceId`]) and glyph.
 #[derive(Default, Debug)]
 pub struct Outlines {
-    calls: Mutex<FxHashMap<(usize, u32, u16), Calls>>,
+    calls: Mutex<FxHashMap<(FaceId, u16), Calls>>,
 }
 
 /// The subroutines one glyph's outline calls, directly or from other subroutines (an
@@ -56,10 +55,11 @@ pub enum Order {
     LastToFirst,
 }
 
-/// The `CFF ` table `table` (face `index` of the font file at `face`) cut down to glyphs
-/// `ids`, written out: the program allsorts' `CFF::subset(ids, true)` gives, for a
-/// CID-keyed font. `None` when the font is not CID-keyed (allsorts then has to convert
-/// it). The cut's INDEXes are laid out in `scratch`, which the cut borrows.
+/// The program `cff` (read from the `CFF ` table `table`) cut down to glyphs `ids`,
+/// written out: the program allsorts' `CFF::subset(ids, true)` gives, for a CID-keyed
+/// font. `None` when the font is not CID-keyed (allsorts then has to convert it). The
+/// calls of the face `face`'s glyphs are taken from `outlines` or found in `order`; the
+/// cut's INDEXes are laid out in `scratch`, which the cut borrows.
 pub fn cid_keyed<'a>(
     cff: &CFF<'a>,
     table: &[u8],
@@ -177,12 +177,12 @@ impl Outlines {
         &self,
         cff: &CFF<'_>,
         ids: &[u16],
-        (face, index): (usize, u32),
+        face: FaceId,
         order: Order,
     ) -> std::result::Result<Vec<Calls>, CFFError> {
         let known = |glyph: u16| {
             let calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
-            calls.get(&(face, index, glyph)).cloned()
+            calls.get(&(face, glyph)).cloned()
         };
         let mut found = vec![None; ids.len()];
         let order: Box<dyn Iterator<Item = usize>> = match order {
@@ -196,7 +196,7 @@ impl Outlines {
                 None => {
                     let calls = interpret(cff, glyph)?;
                     let mut all = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
-                    all.insert((face, index, glyph), calls.clone());
+                    all.insert((face, glyph), calls.clone());
                     calls
                 }
             };
