@@ -9,7 +9,7 @@ use std::sync::{Mutex, PoisonError};
 
 use allsorts::binary::read::{ReadArrayCow, ReadScope};
 use allsorts::cff::charstring::{
-    ArgumentsStack, CharStringVisitor, CharStringVisitorContext, SubroutineIndex,
+    ArgumentsStack, CharStringVisitor, CharStringVisitorContext, SubroutineIndex, VisitOp,
 };
 use allsorts::cff::{
     CFFError, CFFFont, CFFVariant, CIDData, Charset, CustomCharset, FDSelect, FontDict, IndexU16,
@@ -34,11 +34,24 @@ struct Calls {
     local: Vec<usize>,
 }
 
-impl CharStringVisitor<f32, CFFError> for Calls {
+/// What allsorts' interpreter reports of one outline: its calls, and whether it ended
+/// with `endchar` (allsorts' own cut refuses an outline that does not).
+#[derive(Default)]
+struct Reading {
+    calls: Calls,
+    ended: bool,
+}
+
+impl CharStringVisitor<f32, CFFError> for Reading {
+    fn visit(&mut self, op: VisitOp, _: &ArgumentsStack<'_, f32>) -> Result<(), CFFError> {
+        self.ended |= matches!(op, VisitOp::Endchar);
+        Ok(())
+    }
+
     fn enter_subr(&mut self, index: SubroutineIndex) -> Result<(), CFFError> {
         match index {
-            SubroutineIndex::Local(i) => self.local.push(i),
-            SubroutineIndex::Global(i) => self.global.push(i),
+            SubroutineIndex::Local(i) => self.calls.local.push(i),
+            SubroutineIndex::Global(i) => self.calls.global.push(i),
         }
         Ok(())
     }
@@ -206,7 +219,8 @@ impl Outlines {
     }
 }
 
-/// The subroutines glyph `glyph`'s outline calls, found by interpreting it.
+/// The subroutines glyph `glyph`'s outline calls, found by interpreting it; an error
+/// where allsorts' own cut would fail, as for an outline without `endchar`.
 fn interpret(cff: &CFF<'_>, glyph: u16) -> std::result::Result<Calls, CFFError> {
     let font = &cff.fonts[0];
     // a CID-keyed font's local subroutines are looked up by the interpreter
@@ -222,9 +236,12 @@ fn interpret(cff: &CFF<'_>, glyph: u16) -> std::result::Result<Calls, CFFError> 
         len: 0,
         max_len: MAX_OPERANDS,
     };
-    let mut calls = Calls::default();
-    context.visit(CFFFont::CFF(font), &mut stack, &mut calls)?;
-    Ok(calls)
+    let mut reading = Reading::default();
+    context.visit(CFFFont::CFF(font), &mut stack, &mut reading)?;
+    if !reading.ended {
+        return Err(CFFError::MissingEndChar);
+    }
+    Ok(reading.calls)
 }
 
 /// An INDEX as long as `source` with the entries `used` copied from it and the others
@@ -424,6 +441,20 @@ mod tests {
         // each glyph of either cut was interpreted once
         let union: std::collections::BTreeSet<u16> = first.iter().chain(&second).copied().collect();
         assert_eq!(shared.calls.lock().unwrap().len(), union.len());
+    }
+
+    #[test]
+    fn an_outline_without_endchar_is_refused_as_allsorts_refuses_it() {
+        // the stand-in program, its last glyph `return` instead of `endchar`
+        let mut data = super::super::subset::STAND_IN.to_vec();
+        *data.last_mut().unwrap() = 11;
+        let cff = ReadScope::new(&data).read::<CFF<'_>>().unwrap();
+        let last = u16::MAX - 1;
+        assert!(cff.subset(&[0, last], true).is_err(), "allsorts refuses it");
+        let mut scratch = Scratch::default();
+        let how = ((0, 0), &Outlines::default(), Order::FirstToLast);
+        assert!(cid_keyed(&cff, &data, &[0, last], how, &mut scratch).is_err());
+        assert!(interpret(&cff, 1).is_ok(), "the others end");
     }
 
     #[test]

@@ -115,7 +115,7 @@ const STAND_IN_LEN: usize = STAND_IN_HEAD + 3 + 3 * (STAND_IN_GLYPHS + 1) + STAN
 /// on the glyph numbers), it makes cutting the program nearly free: the program is cut
 /// by [`subset_cid_cff`] instead, whose font DICT lookup is by glyph where allsorts
 /// searches the face's ranges linearly, and put in its place.
-static STAND_IN: [u8; STAND_IN_LEN] = stand_in();
+pub(super) static STAND_IN: [u8; STAND_IN_LEN] = stand_in();
 
 /// Builds [`STAND_IN`]. Every number in a DICT is a 5-byte integer, so the offsets the
 /// Top DICT names are fixed; each is checked where its part begins, when inkstone is
