@@ -197,7 +197,7 @@ impl Outlines {
             let calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
             calls.get(&(face, glyph)).cloned()
         };
-        let mut found = vec![None; ids.len()];
+        let mut found = vec![Calls::default(); ids.len()];
         let order: Box<dyn Iterator<Item = usize>> = match order {
             Order::FirstToLast => Box::new(0..ids.len()),
             Order::LastToFirst => Box::new((0..ids.len()).rev()),
@@ -213,9 +213,9 @@ impl Outlines {
                     calls
                 }
             };
-            found[i] = Some(calls);
+            found[i] = calls;
         }
-        Ok(found.into_iter().flatten().collect())
+        Ok(found)
     }
 }
 

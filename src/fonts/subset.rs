@@ -263,8 +263,8 @@ impl<P: allsorts::tables::FontTableProvider> allsorts::tables::FontTableProvider
 /// or the cut font is not CID-keyed. The table is the one [`subset`] wraps in an
 /// OpenType file, cut without building the file's other tables (allsorts offers this
 /// only behind its `prince` feature, so the few calls are made here). A CID-keyed
-/// program is cut by [`super::cut`], which finds the subroutines each glyph calls
-/// starting `from` one end of `ids`, or takes them from `outlines`.
+/// program is cut by [`super::cut`], which takes the subroutines each glyph calls from
+/// `outlines`, or finds them going through `ids` in `order`.
 pub fn subset_cid_cff(
     data: &[u8],
     index: u32,
@@ -313,10 +313,11 @@ pub fn subset_cid_cff(
 
 /// Gives a CID-keyed font's FDSelect as one font DICT number per glyph (format 0) when
 /// the face has it as ranges (format 3) that cover every glyph. allsorts finds a
-/// glyph's font DICT in ranges by a linear search, for each glyph it cuts and again for
-/// each subroutine call in its outline: with Noto CJK's ranges that was 7 % of the
-/// article's build. The cut font is the same either way, as allsorts writes the cut's
-/// FDSelect in format 0 from the numbers it looked up.
+/// glyph's font DICT in ranges by a linear search: the cut ([`super::cut`]) asks for
+/// each glyph it cuts, and allsorts' interpreter again for each outline that calls a
+/// local subroutine (when allsorts cut the face itself, it asked for each call, and with
+/// Noto CJK's ranges that was 7 % of the article's build). The cut font is the same
+/// either way, as its FDSelect is written in format 0 from the numbers looked up.
 fn fd_select_per_glyph(font: &mut allsorts::cff::Font<'_>) {
     use allsorts::binary::read::ReadArrayCow;
     use allsorts::cff::{CFFVariant, FDSelect};
